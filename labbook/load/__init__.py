@@ -1,0 +1,1 @@
+"""Loading: YAML and markdown files to models, with every problem located."""

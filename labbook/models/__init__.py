@@ -1,0 +1,1 @@
+"""Models: pure descriptions of the world, with no I/O."""

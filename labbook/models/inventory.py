@@ -1,0 +1,186 @@
+"""The inventory: everything the owner claims, and the checks across its files.
+
+Pure: no I/O. The loader attaches a :class:`SourceMap` so that checks and the
+drift engine can say *where* a claim is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import PrivateAttr
+
+from labbook.models.base import Model
+from labbook.models.hardware import Hardware
+from labbook.models.location import Location
+from labbook.models.platform import Component, Platform
+from labbook.models.rdma import Rdma
+from labbook.models.site import Site
+
+SECTIONS = ("hardware", "platform", "rdma", "site")
+"""Inventory files, one per concern: ``inventory/<section>.yaml``."""
+
+Path = tuple[str | int, ...]
+
+
+class SourceMap:
+    """Where each section came from: its file and its located YAML tree.
+
+    The tree is whatever the loader built; any container exposing ``key_marks``
+    (mappings) or ``item_marks`` (sequences) of 1-based ``(line, col)`` works.
+    """
+
+    def __init__(self, files: dict[str, tuple[str, Any]]) -> None:
+        self._files = files
+
+    def file(self, section: str) -> str:
+        """The file a section was read from."""
+        return self._files[section][0]
+
+    def mark(self, section: str, path: Path) -> tuple[int, int] | None:
+        """Line and column of the deepest part of ``path`` that exists."""
+        node = self._files[section][1]
+        mark = getattr(node, "start", None)
+        for step in path:
+            marks = getattr(node, "key_marks", None) if isinstance(step, str) else getattr(node, "item_marks", None)
+            if marks is None:
+                break
+            try:
+                mark = marks[step]
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        return mark
+
+    def location(self, section: str, path: Path) -> Location:
+        """A :class:`Location` for ``path`` in ``section``."""
+        mark = self.mark(section, path)
+        return Location(file=self.file(section), line=mark[0] if mark else None)
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """A cross-reference that does not hold, found after every file validated."""
+
+    section: str
+    """Inventory section the offending value is in."""
+    path: Path
+    """Key path to it."""
+    message: str
+    """What is wrong (expected …)."""
+
+
+class Inventory(Model):
+    """The four inventory files together."""
+
+    hardware: Hardware
+    """``hardware.yaml``."""
+    platform: Platform
+    """``platform.yaml``."""
+    rdma: Rdma
+    """``rdma.yaml``."""
+    site: Site
+    """``site.yaml``."""
+
+    _sourcemap: SourceMap | None = PrivateAttr(default=None)
+
+    def with_sourcemap(self, sourcemap: SourceMap) -> Inventory:
+        """Attach where each section came from (done by the loader)."""
+        self._sourcemap = sourcemap
+        return self
+
+    def path_of(self, subject: str) -> tuple[str, Path] | None:
+        """Section and key path of a subject such as ``component/cilium``."""
+        kind, _, ident = subject.partition("/")
+        if kind == "component":
+            for i, cat in enumerate(self.platform.categories):
+                for j, comp in enumerate(cat.components):
+                    if comp.id == ident:
+                        return "platform", ("categories", i, "components", j)
+        elif kind == "node":
+            for i, node in enumerate(self.hardware.nodes):
+                if node.name == ident:
+                    return "hardware", ("nodes", i)
+        elif kind == "rdma":
+            if ident == "sriov":
+                return "rdma", ("sriov",)
+            for i, link in enumerate(self.rdma.links):
+                if link.id == ident:
+                    return "rdma", ("links", i)
+            for i, nad in enumerate(self.rdma.networks):
+                if nad.name == ident:
+                    return "rdma", ("networks", i)
+        return None
+
+    def where(self, subject: str, *field: str | int) -> Location | None:
+        """Where the inventory states ``field`` of ``subject``, as precisely as known."""
+        found = self.path_of(subject)
+        if found is None or self._sourcemap is None:
+            return None
+        section, path = found
+        return self._sourcemap.location(section, path + field)
+
+    def ids(self) -> set[str]:
+        """Every id a journal entry may relate to: components and nodes."""
+        return {c.id for c in self.platform.components} | {n.name for n in self.hardware.nodes}
+
+    def inconsistencies(self) -> list[Inconsistency]:
+        """Duplicate ids and dangling cross-references, in file order."""
+        return list(_check(self))
+
+
+def _dupes(items: list[Any], attr: str, section: str, prefix: Path, what: str) -> Iterator[Inconsistency]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        value = getattr(item, attr)
+        if value in seen:
+            yield Inconsistency(
+                section, (*prefix, i, attr), f"{what} {value!r} is defined twice (expected unique {what}s)"
+            )
+        seen.add(value)
+
+
+def _check(inv: Inventory) -> Iterator[Inconsistency]:
+    nodes = {n.name for n in inv.hardware.nodes}
+    known = ", ".join(sorted(nodes))
+
+    def unknown(section: str, path: Path, name: str) -> Inconsistency:
+        return Inconsistency(section, path, f"unknown node {name!r} (expected one of: {known})")
+
+    yield from _dupes(inv.hardware.nodes, "name", "hardware", ("nodes",), "node name")
+    yield from _dupes(inv.platform.categories, "id", "platform", ("categories",), "category id")
+    seen: dict[str, Component] = {}
+    for i, cat in enumerate(inv.platform.categories):
+        for j, comp in enumerate(cat.components):
+            path: Path = ("categories", i, "components", j)
+            if comp.id in seen:
+                yield Inconsistency(
+                    "platform",
+                    (*path, "id"),
+                    f"component id {comp.id!r} is defined twice (expected unique component ids)",
+                )
+            seen[comp.id] = comp
+            for k, name in enumerate(comp.runs_on.nodes if comp.runs_on else []):
+                if name not in nodes:
+                    yield unknown("platform", (*path, "runs_on", "nodes", k), name)
+    yield from _dupes(inv.rdma.links, "id", "rdma", ("links",), "link id")
+    for i, link in enumerate(inv.rdma.links):
+        for k, end in enumerate(link.endpoints):
+            if end.node not in nodes:
+                yield unknown("rdma", ("links", i, "endpoints", k, "node"), end.node)
+    if inv.rdma.sriov:
+        for i, sn in enumerate(inv.rdma.sriov.nodes):
+            if sn.node not in nodes:
+                yield unknown("rdma", ("sriov", "nodes", i, "node"), sn.node)
+    yield from _dupes(inv.rdma.networks, "name", "rdma", ("networks",), "network name")
+    pools = {inv.rdma.sriov.resource_name} if inv.rdma.sriov else set()
+    for i, nad in enumerate(inv.rdma.networks):
+        if nad.resource_name not in pools:
+            expected = ", ".join(sorted(pools)) or "an SR-IOV pool declared under `sriov`"
+            yield Inconsistency(
+                "rdma",
+                ("networks", i, "resource_name"),
+                f"resource {nad.resource_name!r} is not advertised by SR-IOV (expected {expected})",
+            )

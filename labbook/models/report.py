@@ -1,0 +1,100 @@
+"""The drift report every check produces (``labbook_report: 1``). Pure: no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from labbook.models.location import Location
+
+__all__ = ["Counts", "DriftLabel", "Finding", "FindingCode", "Location", "Report", "ReportWarning"]
+
+FindingCode = Literal["missing", "undocumented", "mismatch", "not-ready"]
+"""What kind of drift a finding is."""
+
+DriftLabel = Literal["docs-stale", "not-reconciled", "out-of-band"]
+"""Three-way verdict for a version that differs between docs, Git and cluster."""
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Finding(_Out):
+    """One difference between what the docs claim and what a source shows."""
+
+    code: FindingCode
+    """``missing``, ``undocumented``, ``mismatch`` or ``not-ready``."""
+    subject: str
+    """What it is about: ``component/<id>``, ``node/<name>``, ``rdma/<id>``, ``docs/<file>``."""
+    field: str | None = None
+    """The field that differs, e.g. ``chart.version``; None for whole objects."""
+    documented: Any = None
+    """The value the inventory or docs claim."""
+    observed: Any = None
+    """The value the source shows."""
+    where: Location | None = None
+    """Where the claim is made (inventory or docs file:line)."""
+    source: Location | None = None
+    """Where the observation comes from (repo file:line or cluster object)."""
+    message: str
+    """One sentence for people."""
+    label: DriftLabel | None = None
+    """Three-way verdict (cluster check with ``--repo`` only)."""
+
+
+class ReportWarning(_Out):
+    """Something a source could not fully read; never drift on its own."""
+
+    file: str
+    """File (or object) concerned."""
+    line: int | None = None
+    """1-based line."""
+    message: str
+    """What was skipped or left unresolved."""
+
+
+class Counts(_Out):
+    """Summary numbers."""
+
+    checked: int
+    """Subjects compared."""
+    drift: int
+    """Findings."""
+    warnings: int
+    """Warnings."""
+
+
+class Report(_Out):
+    """The result of one check against one source."""
+
+    labbook_report: Literal[1] = 1
+    """Format version."""
+    source: Literal["flux", "cluster", "docs"]
+    """What was compared with the docs."""
+    target: str
+    """The repo path, cluster context or docs folder."""
+    revision: str | None = None
+    """Git commit of the repo, or the snapshot's stamp, when known."""
+    generated_at: datetime
+    """When the check ran (ISO-8601)."""
+    subjects: list[str] = []
+    """Every subject compared, in order (one JUnit testcase each)."""
+    findings: list[Finding] = []
+    """Drift, in a stable order."""
+    warnings: list[ReportWarning] = []
+    """Non-fatal reading problems."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def in_sync(self) -> bool:
+        """True when there is no finding."""
+        return not self.findings
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def counts(self) -> Counts:
+        """Summary numbers."""
+        return Counts(checked=len(self.subjects), drift=len(self.findings), warnings=len(self.warnings))
