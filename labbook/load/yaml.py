@@ -25,10 +25,6 @@ Mark = tuple[int, int]
 """A 1-based (line, column)."""
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 class LocatedDict(dict):
     """A mapping that knows where it, each key and each value start."""
 
@@ -57,8 +53,14 @@ class DuplicateKey(yaml.MarkedYAMLError):
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
+    line_offset = 0
+    """Added to every line, for YAML embedded in a larger file."""
+
+    def _mark(self, node: yaml.Node) -> Mark:
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
     def construct_located_map(self, node: yaml.MappingNode) -> Iterator[LocatedDict]:
-        data = LocatedDict(_mark(node))
+        data = LocatedDict(self._mark(node))
         yield data
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
@@ -79,15 +81,15 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                     key_node.start_mark,
                 )
             data[key] = self.construct_object(value_node, deep=True)
-            data.key_marks[key] = _mark(key_node)
-            data.value_marks[key] = _mark(value_node)
+            data.key_marks[key] = self._mark(key_node)
+            data.value_marks[key] = self._mark(value_node)
 
     def construct_located_seq(self, node: yaml.SequenceNode) -> Iterator[LocatedList]:
-        data = LocatedList(_mark(node))
+        data = LocatedList(self._mark(node))
         yield data
         for item in node.value:
             data.append(self.construct_object(item, deep=True))
-            data.item_marks.append(_mark(item))
+            data.item_marks.append(self._mark(item))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_map)
@@ -142,14 +144,18 @@ def parse(path: str, text: str, *, line_offset: int = 0) -> Any:
     ``line_offset`` shifts reported lines, for YAML embedded in a larger file
     such as markdown front matter.
     """
+    loader = _Loader(text)
+    loader.line_offset = line_offset
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return loader.get_single_data()
     except yaml.YAMLError as exc:
         problem = _problem_from_yaml(path, text, exc)
     except RecursionError:
         problem = Problem(path, 1, 1, "YAML nested too deeply (expected a shallower document)")
     except ValueError as exc:  # libyaml: e.g. a NUL byte in the stream
         problem = Problem(path, 1, 1, f"unreadable YAML: {exc} (expected plain text)")
+    finally:
+        loader.dispose()
     if problem.line is not None:
         problem = Problem(problem.file, problem.line + line_offset, problem.col, problem.message)
     raise LoadError(problem)

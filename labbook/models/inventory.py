@@ -40,7 +40,7 @@ class SourceMap:
         return self._files[section][0]
 
     def mark(self, section: str, path: Path) -> tuple[int, int] | None:
-        """Line and column of the deepest part of ``path`` that exists."""
+        """Line and column of the deepest part of ``path`` that exists (a scalar's value, else its key)."""
         node = self._files[section][1]
         mark = getattr(node, "start", None)
         for step in path:
@@ -49,9 +49,11 @@ class SourceMap:
                 break
             try:
                 mark = marks[step]
-                node = node[step]
+                parent, node = node, node[step]
             except (KeyError, IndexError, TypeError):
                 break
+            if isinstance(step, str) and not isinstance(node, (dict, list)):
+                mark = parent.value_marks[step]  # a scalar: point at the value, not its key
         return mark
 
     def location(self, section: str, path: Path) -> Location:
