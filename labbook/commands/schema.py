@@ -1,0 +1,77 @@
+"""``labbook schema [--output DIR] [--check]``: the inventory's JSON Schema, for editors.
+
+Writes ``<inventory>/schema/<section>.schema.json``. With ``--check`` it writes
+nothing and exits 1 when a committed file differs from what the models generate,
+or when an inventory file does not point its editor at its schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from labbook.errors import EXIT_DRIFT, EXIT_OK, BadInput, Problem
+from labbook.files import atomic_write, display
+from labbook.schema import MODELINE, filename, render, sections
+
+
+def _modeline_problem(inventory: Path, section: str, schema_dir: Path) -> Problem | None:
+    """A problem when ``<section>.yaml`` does not start by naming its schema (editors need it)."""
+    source = inventory / f"{section}.yaml"
+    if not source.is_file():
+        return None
+    relative = Path(os.path.relpath(schema_dir / filename(section), inventory)).as_posix()
+    wanted = MODELINE.format(path=relative)
+    with source.open(encoding="utf-8", errors="replace") as fh:
+        first = fh.readline().rstrip("\r\n")
+    if first == wanted:
+        return None
+    return Problem(display(source), 1, 1, f"first line does not name the schema (expected {wanted!r})")
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(
+            Problem(display(path), None, None, f"cannot read: {exc} (expected a readable JSON file)")
+        ) from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write (or with ``--check``, compare) every section's schema."""
+    inventory = Path(args.inventory)
+    schema_dir = Path(args.output) if args.output else inventory / "schema"
+    if schema_dir.exists() and not schema_dir.is_dir():
+        raise BadInput(Problem(display(schema_dir), None, None, "is not a folder (expected a folder for the schema)"))
+    stale: list[str] = []
+    for section in sections():
+        path = schema_dir / filename(section)
+        wanted = render(section)
+        current = _current(path)
+        if current == wanted:
+            if not args.check:
+                print(f"{display(path)}: up to date")
+            continue
+        if args.check:
+            why = "missing" if current is None else "differs from the models"
+            stale.append(f"{display(path)}: {why} (expected the output of `labbook schema`; run it and commit)")
+        else:
+            try:
+                atomic_write(path, wanted)
+            except OSError as exc:
+                raise BadInput(
+                    Problem(display(path), None, None, f"cannot write: {exc.strerror} (expected a writable folder)")
+                ) from exc
+            print(f"{display(path)}: written")
+    if args.check:
+        stale += [str(p) for s in sections() if (p := _modeline_problem(inventory, s, schema_dir))]
+        for line in stale:
+            print(line)
+        if stale:
+            return EXIT_DRIFT
+        print(f"{display(schema_dir)}: schema up to date ({len(sections())} files)")
+    return EXIT_OK
