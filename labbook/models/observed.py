@@ -119,6 +119,8 @@ class ObservedNode(_Obs):
     """``nvidia.com/gpu.product`` label."""
     resources: dict[str, int] = {}
     """Other extended resources read (SR-IOV pools)."""
+    labels: dict[str, str] = {}
+    """Node labels read (cluster check: matched against DaemonSet node selectors)."""
     origin: Location
     """The Node object."""
 
