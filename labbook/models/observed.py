@@ -179,6 +179,9 @@ class ObservedFigure(_Obs):
     """Which inventory fact the text states."""
     value: str
     """The literal text of the figure, e.g. ``56`` or ``talos-7aj-lwl``."""
+    claim: Literal["total", "each", "unqualified"] = "unqualified"
+    """What the wording says the figure is about: the whole cluster (or the link itself),
+    each node, or nothing explicit (``labbook.sources.prose`` explains the rule)."""
     origin: Location
     """docs file:line."""
 

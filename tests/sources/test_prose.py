@@ -1,0 +1,194 @@
+"""sources/prose: which figures hand-written markdown states, where, and what the wording claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from labbook.errors import BadInput
+from labbook.sources.prose import read_docs, scan, visible_text
+
+
+def figures(text: str, shapes: tuple[str, ...] = ()) -> list[tuple[int, str, str, str]]:
+    """``(line, kind, value, claim)`` for every figure in ``text``."""
+    return [(f.origin.line, f.kind, f.value, f.claim) for f in scan(text, "docs/page.md", shapes)]
+
+
+FIGURES = {
+    "cores-total-words": ("The cluster has 56 cores in total.", [(1, "cores", "56", "total")]),
+    "cores-hyphen": ("A 16-core Ryzen.", [(1, "cores", "16", "unqualified")]),
+    "cores-physical": ("It has 20 physical cores.", [(1, "cores", "20", "unqualified")]),
+    "cores-threads-short": (
+        "Ryzen 9 9950X3D (16c/32t).",
+        [(1, "cores", "16", "unqualified"), (1, "threads", "32", "unqualified")],
+    ),
+    "cores-and-short-once": (
+        "It has 16 cores (16c/32t).",
+        [(1, "cores", "16", "unqualified"), (1, "threads", "32", "unqualified")],
+    ),
+    "threads": ("72 hardware threads across the cluster.", [(1, "threads", "72", "total")]),
+    "memory-of-ram": ("448 GB of RAM.", [(1, "memory_gb", "448", "unqualified")]),
+    "memory-unified": ("128 GB unified memory each.", [(1, "memory_gb", "128", "each")]),
+    "memory-ddr": ("192GB DDR5.", [(1, "memory_gb", "192", "unqualified")]),
+    "memory-after-word": ("Memory: 448 GB.", [(1, "memory_gb", "448", "unqualified")]),
+    "memory-needs-a-memory-word": ("A 1 GB hugepage and 2 GB/s of bandwidth.", []),
+    "pflops-approx": ("About ~3.4 PFLOPS FP4 combined.", [(1, "fp4_pflops", "3.4", "total")]),
+    "pflops-about": ("about 1 PFLOPS FP4 each", [(1, "fp4_pflops", "1", "each")]),
+    "pflops-other-precision": ("Roughly 0.5 PFLOPS FP8.", []),
+    "gpus": ("Three NVIDIA GPUs.", [(1, "gpus", "3", "unqualified")]),
+    "gpus-per-node": ("One GPU per node.", [(1, "gpus", "1", "each")]),
+    "nodes-cluster": ("A three-node Talos Kubernetes cluster.", [(1, "nodes", "3", "total")]),
+    "nodes-without-cluster-wording": ("NCCL runs across 2 nodes", []),
+    "nodes-plural": ("The cluster has 3 Talos nodes.", [(1, "nodes", "3", "total")]),
+    "nodes-one-node-is-not-a-count": (
+        "In the cluster one node has 16 cores.",
+        [(1, "cores", "16", "unqualified")],
+    ),
+    "nodes-1-node-cluster": ("A 1-node cluster.", [(1, "nodes", "1", "total")]),
+    "link": ("Joined by a 200 Gbps QSFP56 DAC.", [(1, "link_gbps", "200", "total")]),
+    "link-nic-in-link-sentence": (
+        "Each Spark has a 10GbE port, and a ConnectX-7 for RDMA.",
+        [(1, "link_gbps", "10", "unqualified")],
+    ),
+    "gbps-without-link-wording": ("Tailscale reaches 1 Gbps from outside.", []),
+    "node-name": (
+        "talos-7aj-lwl and talos-abc-123.",
+        [(1, "node_name", "talos-7aj-lwl", "unqualified"), (1, "node_name", "talos-abc-123", "unqualified")],
+    ),
+    "node-name-inside-a-longer-word": ("talos-7aj-lwl-extra and xtalos-7aj-lwl", []),
+    "bounds-are-not-claims": ("Over 400 GB of RAM and up to 60 cores, at least 2 GPUs.", []),
+    "sub-counts-do-not-match": ("10 performance cores and 6,144 CUDA cores.", []),
+    "thousands": ("1,024 cores in total.", [(1, "cores", "1024", "total")]),
+    "each-beats-total-in-its-clause": (
+        "In total the Sparks bring 40 cores, 20 cores each.",
+        [(1, "cores", "40", "total"), (1, "cores", "20", "each")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FIGURES, ids=list(FIGURES))
+def test_figures(case: str) -> None:
+    text, expected = FIGURES[case]
+    assert figures(text) == expected
+
+
+def test_a_sentence_wrapped_over_lines_keeps_its_wording_and_each_figure_its_line() -> None:
+    text = "Intro.\n\nThe cluster brings 56 cores,\n448 GB of RAM and\n3 GPUs in total.\n"
+    assert figures(text) == [
+        (3, "cores", "56", "total"),
+        (4, "memory_gb", "448", "total"),
+        (5, "gpus", "3", "total"),
+    ]
+
+
+def test_total_wording_does_not_leak_across_sentences_or_blocks() -> None:
+    text = "The cluster has 56 cores in total. A node has 16 cores\n\n- 20 cores\n- 72 threads in total\n"
+    assert figures(text) == [
+        (1, "cores", "56", "total"),
+        (1, "cores", "16", "unqualified"),
+        (3, "cores", "20", "unqualified"),
+        (4, "threads", "72", "total"),
+    ]
+
+
+def test_headings_and_table_rows_are_their_own_sentences() -> None:
+    text = "## Totals\n| Ryzen | 16 cores |\n| **All** | 56 cores combined |\n"
+    assert figures(text) == [(2, "cores", "16", "unqualified"), (3, "cores", "56", "total")]
+
+
+LITERAL_ONLY = {
+    "front-matter": "---\ntitle: 99 cores\n---\nbody\n",
+    "fenced-backticks": "```bash\necho 99 cores talos-zzz-999\n```\n",
+    "fenced-tildes-longer-close": "~~~~\n99 cores\n~~~\n99 cores\n~~~~~\n",
+    "fenced-indented-in-admonition": '!!! note\n    ```yaml\n    cores: "99 cores"\n    ```\n',
+    "inline-code": "Run `echo 99 cores` or ``a `99 cores` b``.",
+    "macro-expression": "We have {{ totals.cores }} cores and {{ '99 cores' }}.",
+    "macro-statement": "{% set shown = '99 cores' %}{% if x > 99 %}{% endif %}",
+    "macro-comment": "{# 99 cores #}",
+    "html-comment": "<!-- 99 cores\nand talos-zzz-999 -->",
+    "link-destination": "[the hardware page](hardware.md#talos-zzz-999) and [x](https://e.com/99-cores)",
+    "reference-definition": "[spark]: https://example.com/talos-zzz-999 'talos-zzz-999'",
+    "html-attributes": '<img alt="99 cores" src="talos-zzz-999.png">',
+    "attribute-list": "## Nodes { #talos-zzz-999 }",
+    "ignore-directive": "We used to have 99 cores. <!-- labbook: ignore -->",
+}
+
+
+@pytest.mark.parametrize("case", LITERAL_ONLY, ids=list(LITERAL_ONLY))
+def test_only_literal_text_is_read(case: str) -> None:
+    assert figures(LITERAL_ONLY[case]) == []
+
+
+def test_blanking_keeps_lines_and_columns() -> None:
+    text = "---\na: 1\n---\nSee `code` and {{ m }} then 56 cores\n```\nx\n```\nend 3 GPUs\n"
+    visible = visible_text(text)
+    assert len(visible) == len(text)
+    assert visible.count("\n") == text.count("\n")
+    assert visible.splitlines()[3].index("56 cores") == text.splitlines()[3].index("56 cores")
+    assert figures(text) == [(4, "cores", "56", "unqualified"), (8, "gpus", "3", "unqualified")]
+
+
+def test_text_between_macro_statements_is_literal() -> None:
+    assert figures("{% if x %}99 cores{% endif %}") == [(1, "cores", "99", "unqualified")]
+
+
+def test_an_unclosed_fence_hides_the_rest_of_the_page() -> None:
+    assert figures("56 cores\n```\n99 cores\n") == [(1, "cores", "56", "unqualified")]
+
+
+def test_node_name_shapes_from_the_caller() -> None:
+    text = "spark-1 and spark-2, and talos-abc-def."
+    assert figures(text, (r"spark-[a-z0-9]{1}",)) == [
+        (1, "node_name", "spark-1", "unqualified"),
+        (1, "node_name", "spark-2", "unqualified"),
+        (1, "node_name", "talos-abc-def", "unqualified"),
+    ]
+
+
+def _write(root: Path, rel: str, text: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_read_docs_walks_pages_but_not_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    docs = tmp_path / "docs"
+    _write(docs, "index.md", "56 cores\n")
+    _write(docs, "infrastructure/hardware.md", "\n\n3 GPUs\n")
+    _write(docs, "journal/2026-01-01-old.md", "40 cores back then\n")
+    _write(docs, "blog/posts/old.md", "40 cores back then\n")
+    _write(docs, "blog/index.md", "4 GPUs\n")
+    _write(docs, ".cache/x.md", "4 GPUs\n")
+    _write(docs, "notes.txt", "4 GPUs\n")
+    observed = read_docs(docs)
+    assert observed.source == "docs"
+    assert observed.target == "docs"
+    assert [(str(f.origin), f.kind, f.value) for f in observed.figures] == [
+        ("docs/blog/index.md:1", "gpus", "4"),
+        ("docs/index.md:1", "cores", "56"),
+        ("docs/infrastructure/hardware.md:3", "gpus", "3"),
+    ]
+    assert observed.warnings == []
+
+
+def test_read_docs_warns_about_a_page_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "docs", "bad.md", b"fine\n56 cores \xff\n")
+    _write(tmp_path / "docs", "good.md", "3 GPUs\r\n")
+    observed = read_docs(tmp_path / "docs")
+    assert [(w.file, w.line, w.message) for w in observed.warnings] == [
+        ("docs/bad.md", 2, "not UTF-8, page skipped (expected UTF-8 text)")
+    ]
+    assert [(str(f.origin), f.value) for f in observed.figures] == [("docs/good.md:1", "3")]
+
+
+def test_read_docs_without_a_folder_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BadInput) as exc:
+        read_docs(tmp_path / "nope")
+    assert exc.value.lines() == ["nope: docs folder not found (expected a folder of markdown pages)"]
