@@ -69,8 +69,7 @@ def _shown(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _subject(figure: ObservedFigure, target: str) -> str:
-    file = figure.origin.file or target
+def _subject(file: str, target: str) -> str:
     prefix = target.rstrip("/") + "/"
     return "docs/" + (file[len(prefix) :] if file.startswith(prefix) else posixpath.basename(file))
 
@@ -179,12 +178,15 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
 
 
 def compare_docs(inventory: Inventory, observed: Observed, generated_at: datetime) -> Report:
-    """A :class:`Report` with one ``mismatch`` per figure the inventory no longer supports."""
+    """A :class:`Report` with one ``mismatch`` per figure the inventory no longer supports.
+
+    Every page read is a subject (one JUnit testcase each), whether it states figures or not.
+    """
     facts = _Facts(inventory)
     findings: list[Finding] = []
-    subjects: dict[str, None] = {}
+    subjects = {_subject(page, observed.target): None for page in observed.pages}
     for figure in observed.figures:
-        subject = _subject(figure, observed.target)
+        subject = _subject(figure.origin.file or observed.target, observed.target)
         subjects[subject] = None
         if (found := _check(figure, subject, facts)) is not None:
             findings.append(found)

@@ -213,6 +213,8 @@ class Observed(_Obs):
     """DaemonSets of the GPU/RDMA stack (cluster only)."""
     figures: list[ObservedFigure] = []
     """Figures stated in prose (docs only)."""
+    pages: list[str] = []
+    """Every page read, as displayed paths, figures or not (docs only)."""
     absent_kinds: list[str] = []
     """API kinds the cluster does not serve (CRD not installed), e.g. ``HelmRelease``."""
     warnings: list[ReportWarning] = []

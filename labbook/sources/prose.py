@@ -258,8 +258,10 @@ def read_docs(directory: Path, name_shapes: Iterable[str] = ()) -> Observed:
     shapes = list(name_shapes)
     figures: list[ObservedFigure] = []
     warnings: list[ReportWarning] = []
+    pages: list[str] = []
     for path in _pages(directory):
         file = display(path)
+        pages.append(file)
         try:
             text = read_bytes(path, file).decode("utf-8-sig")
         except BadInput as exc:
@@ -272,4 +274,4 @@ def read_docs(directory: Path, name_shapes: Iterable[str] = ()) -> Observed:
             )
             continue
         figures += scan(text.replace("\r\n", "\n"), file, shapes)
-    return Observed(source="docs", target=shown, figures=figures, warnings=warnings)
+    return Observed(source="docs", target=shown, pages=pages, figures=figures, warnings=warnings)

@@ -192,9 +192,10 @@ def test_pflops_are_compared_at_the_precision_written(example: Inventory, text: 
 
 def test_subjects_are_pages_relative_to_the_docs_folder_and_findings_are_in_page_order(example: Inventory) -> None:
     figures = scan("## A\n\n99 cores\n\n98 cores\n", "site/docs/b/page.md") + scan("4 GPUs\n", "site/docs/a.md")
-    observed = Observed(source="docs", target="site/docs", figures=figures)
+    pages = ["site/docs/a.md", "site/docs/b/page.md", "site/docs/macros-only.md"]
+    observed = Observed(source="docs", target="site/docs", pages=pages, figures=figures)
     report = compare_docs(example, observed, NOW)
-    assert report.subjects == ["docs/a.md", "docs/b/page.md"]
+    assert report.subjects == ["docs/a.md", "docs/b/page.md", "docs/macros-only.md"]
     assert [(f.subject, str(f.where)) for f in report.findings] == [
         ("docs/a.md", "site/docs/a.md:1"),
         ("docs/b/page.md", "site/docs/b/page.md:3"),

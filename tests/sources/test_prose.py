@@ -173,6 +173,7 @@ def test_read_docs_walks_pages_but_not_history(tmp_path: Path, monkeypatch: pyte
         ("docs/index.md:1", "cores", "56"),
         ("docs/infrastructure/hardware.md:3", "gpus", "3"),
     ]
+    assert observed.pages == ["docs/blog/index.md", "docs/index.md", "docs/infrastructure/hardware.md"]
     assert observed.warnings == []
 
 
