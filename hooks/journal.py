@@ -1,0 +1,86 @@
+"""mkdocs hook: the journal (``journal/YYYY-MM-DD-slug.md``, outside ``docs/``) as Material blog posts.
+
+- ``on_config`` loads and validates the inventory, the journal and the drift
+  reports once for the build (a bad entry fails the build with file:line), and
+  takes the site name and description from ``inventory/site.yaml``.
+- ``on_files`` adds each entry as ``journal/posts/<file name>``, backed by the
+  real file, where the blog plugin (``blog_dir: journal``) picks it up; the
+  blog decides about drafts (left out of ``mkdocs build``, shown by ``serve``).
+- ``on_page_markdown`` appends, to each entry, the other parts of its series
+  and links to the components and nodes it relates to. It runs after
+  mkdocs-macros and never runs Jinja itself: Helm and Go templates in an entry
+  stay verbatim.
+
+mkdocs imports a hook once per ``mkdocs serve`` session, so nothing here keeps
+state in module globals: per-build data lives on the build's config object.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from labbook.errors import LabbookError
+from labbook.load.site import SiteData, site_data
+from labbook.models.journal import JournalEntry
+from labbook.render import pages
+from labbook.render.journal import entry_footer
+
+EXCERPT = "<!-- more -->"
+"""The blog's excerpt separator (``post_excerpt_separator``)."""
+
+_POSTS = "_labbook_posts"
+
+
+def _data(config: Any) -> SiteData:
+    try:
+        return site_data(config)
+    except LabbookError as exc:
+        raise PluginError("\n".join(exc.lines())) from exc
+
+
+@event_priority(100)
+def on_config(config: Any) -> Any:
+    """Load everything once, before any plugin needs it; fail the build on the first bad file."""
+    data = _data(config)
+    config["site_name"] = html.escape(data.inventory.site.title)
+    config["site_description"] = html.escape(data.inventory.site.tagline)
+    return config
+
+
+def on_files(files: Files, config: Any) -> Files:
+    """Add every journal entry under the blog's posts folder."""
+    data = _data(config)
+    posts: dict[str, JournalEntry] = {}
+    clashes = []
+    for entry in data.journal.entries:
+        src_uri = pages.post_path(entry)
+        if files.get_file_from_path(src_uri) is not None:
+            clashes.append(
+                f"docs/{src_uri}: clashes with journal entry {entry.path} (expected entries only in journal/)"
+            )
+            continue
+        abs_src = data.paths.journal / src_uri.rsplit("/", 1)[-1]
+        files.append(File.generated(config, src_uri, abs_src_path=str(abs_src)))
+        posts[src_uri] = entry
+    if clashes:
+        raise PluginError("\n".join(clashes))
+    setattr(config, _POSTS, posts)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """Append the series and related links to a journal entry (no Jinja: templates stay verbatim)."""
+    entry = getattr(config, _POSTS, {}).get(page.file.src_uri)
+    if entry is None:
+        return markdown
+    data = _data(config)
+    if entry.front.summary and not page.meta.get("description"):
+        page.meta["description"] = entry.front.summary
+    if EXCERPT not in markdown:
+        markdown = markdown.rstrip("\n") + f"\n\n{EXCERPT}\n"
+    return markdown + entry_footer(entry, data.journal, data.inventory, data.drafts)
