@@ -1,0 +1,34 @@
+"""The Flux repository reader: what Flux would deploy from a checked-out repo, offline, in pure Python.
+
+``read_repo`` is the one entry point other parts use; ``build`` keeps the
+per-Kustomization detail (``labbook init`` and the kustomize oracle use it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labbook.files import display
+from labbook.models.observed import Observed
+from labbook.sources.flux.observe import observe
+from labbook.sources.flux.reader import Build, FluxKustomization, build
+
+__all__ = ["Build", "FluxKustomization", "build", "read_repo"]
+
+
+def read_repo(repo: Path, path: str | None = None) -> Observed:
+    """What Flux would deploy from ``repo`` starting at ``path`` (auto-detected when None).
+
+    Raises :class:`~labbook.errors.BadInput` for a repo or ``--path`` that does
+    not exist or has no Flux entry point; everything else it cannot read is a
+    warning in the result.
+    """
+    found = build(repo, path)
+    fields = observe(found.objects, found.diagnostics)
+    return Observed(
+        source="flux",
+        target=display(repo),
+        revision=found.revision,
+        warnings=found.warnings,
+        **fields,
+    )

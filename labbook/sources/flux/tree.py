@@ -1,0 +1,180 @@
+"""The files Flux sees: the repository minus ignored files, read and parsed once.
+
+source-controller packs a Git checkout into an artifact after dropping what
+``.sourceignore`` files (gitignore syntax, each scoped to its folder) and its
+built-in exclusions name. :class:`Repo` lists exactly those files and parses
+each at most once. A :class:`Tree` is one source's view of them: the repo
+itself, a folder of it (an OCI artifact pushed from ``./kubernetes``), or an
+``ArtifactGenerator`` composition.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+import pathspec
+
+from labbook.sources.flux.loader import Doc, FileProblem, load
+
+DEFAULT_IGNORES = (
+    # sourceignore.ExcludeVCS, ExcludeExt, ExcludeCI and ExcludeExtra in fluxcd/pkg
+    *(".git/", ".gitignore", ".gitmodules", ".gitattributes"),
+    *("*.jpg", "*.jpeg", "*.gif", "*.png", "*.wmv", "*.flv", "*.tar.gz", "*.zip"),
+    *(".github/", ".circleci/", ".travis.yml", ".gitlab-ci.yml", "appveyor.yml", ".drone.yml", "cloudbuild.yaml"),
+    *("codeship-services.yml", "codeship-steps.yml"),
+    *("**/.goreleaser.yml", "**/.sops.yaml", "**/.flux.yaml"),
+)
+"""What source-controller always leaves out of an artifact."""
+
+IGNORE_FILE = ".sourceignore"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def scoped(pattern: str, domain: str) -> str:
+    """A gitignore ``pattern`` from ``<domain>/.sourceignore``, rewritten relative to the repo root."""
+    negate = pattern.startswith("!")
+    body = pattern[1:] if negate else pattern
+    if domain:
+        anchored = "/" in body.rstrip("/")
+        body = f"/{domain}/{body.lstrip('/')}" if anchored else f"/{domain}/**/{body}"
+    return ("!" if negate else "") + body
+
+
+def _ignore_lines(root: Path) -> list[str]:
+    """Every ``.sourceignore`` pattern, root file first, then sub-folders in name order (as Flux loads them)."""
+    lines: list[str] = []
+
+    def visit(folder: Path, domain: str) -> None:
+        ignore = folder / IGNORE_FILE
+        if ignore.is_file():
+            for raw in ignore.read_text(encoding="utf-8", errors="replace").splitlines():
+                if raw.strip() and not raw.startswith("#"):
+                    lines.append(scoped(raw.rstrip("\r"), domain))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
+                visit(Path(entry.path), f"{domain}/{entry.name}" if domain else entry.name)
+
+    visit(root, "")
+    return lines
+
+
+class Repo:
+    """A checked-out repository: its visible files, their bytes and their parsed documents."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: list[str] | None = None
+        self._parsed: dict[tuple[str, bool], tuple[list[Doc], FileProblem | None]] = {}
+
+    @property
+    def files(self) -> list[str]:
+        """Repo-relative POSIX paths of every file Flux would see, in walk order."""
+        if self._files is None:
+            self._files = self._scan()
+        return self._files
+
+    def _scan(self) -> list[str]:
+        spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_IGNORES, *_ignore_lines(self.root)])
+        out: list[str] = []
+        root = str(self.root)
+        for folder, dirs, names in os.walk(root):
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            rel = "" if rel == "." else rel + "/"
+            dirs.sort()
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in sorted(names):
+                path = rel + name
+                if not spec.match_file(path):
+                    out.append(path)
+        return out
+
+    def read(self, rel: str) -> bytes:
+        """The bytes of a repo file."""
+        return (self.root / rel).read_bytes()
+
+    def parse(self, rel: str, *, keep_all: bool = False) -> tuple[list[Doc], FileProblem | None]:
+        """The documents of a repo file, parsed once per mode."""
+        key = (rel, keep_all)
+        found = self._parsed.get(key)
+        if found is None:
+            try:
+                found = load(self.read(rel), keep_all=keep_all)
+            except OSError as exc:
+                found = ([], FileProblem(None, f"cannot read: {exc.strerror}"))
+            self._parsed[key] = found
+        return found
+
+
+class Tree:
+    """One source's files: artifact path -> repo path, and the folders they imply."""
+
+    def __init__(self, repo: Repo, files: dict[str, str], label: str, prefix: str | None = "") -> None:
+        self.repo = repo
+        self.files = files
+        self.label = label
+        """How the source is named in messages, e.g. ``GitRepository flux-system/flux-system``."""
+        self.prefix = prefix
+        """The repo folder this tree is (``""`` for the repo root), or None for a composed artifact."""
+        dirs = {""}
+        for path in files:
+            parent = posixpath.dirname(path)
+            while parent not in dirs:
+                dirs.add(parent)
+                parent = posixpath.dirname(parent)
+        self.dirs = dirs
+        self._listing: dict[str, list[str]] | None = None
+        self._subdirs: dict[str, list[str]] | None = None
+
+    @classmethod
+    def subfolder(cls, repo: Repo, prefix: str, label: str) -> Tree:
+        """The repo itself (``prefix`` empty) or one folder of it as an artifact root."""
+        if not prefix:
+            return cls(repo, {p: p for p in repo.files}, label)
+        lead = prefix.rstrip("/") + "/"
+        return cls(repo, {p[len(lead) :]: p for p in repo.files if p.startswith(lead)}, label, lead[:-1])
+
+    def is_dir(self, path: str) -> bool:
+        """True for a folder that holds at least one visible file."""
+        return path in self.dirs
+
+    def is_file(self, path: str) -> bool:
+        """True for a visible file."""
+        return path in self.files
+
+    def children(self, folder: str) -> list[str]:
+        """Artifact paths of the files directly in ``folder``, in name order."""
+        if self._listing is None:
+            listing: dict[str, list[str]] = {}
+            for path in sorted(self.files):
+                listing.setdefault(posixpath.dirname(path), []).append(path)
+            self._listing = listing
+        return self._listing.get(folder, [])
+
+    def subdirs(self, folder: str) -> list[str]:
+        """Artifact paths of the folders directly in ``folder``, in name order."""
+        if self._subdirs is None:
+            subdirs: dict[str, list[str]] = {}
+            for d in sorted(self.dirs):
+                if d:
+                    subdirs.setdefault(posixpath.dirname(d), []).append(d)
+            self._subdirs = subdirs
+        return self._subdirs.get(folder, [])
+
+    def real(self, path: str) -> str:
+        """The repo path behind an artifact path."""
+        return self.files[path]
+
+    def shown(self, path: str) -> str:
+        """An artifact file or folder as the user finds it in the repo."""
+        if path in self.files:
+            return self.files[path]
+        if self.prefix is None:
+            return f"{self.label}:{path or '.'}"
+        joined = posixpath.join(self.prefix, path) if self.prefix else path
+        return joined or "."
