@@ -20,15 +20,13 @@ warnings with file:line, never exceptions.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
 from typing import Any
 
 from labbook.sources.flux import generators
-from labbook.sources.flux.diagnostics import Diagnostics
-from labbook.sources.flux.loader import KEPT_KINDS, load
-from labbook.sources.flux.patches import PatchError, apply_json6902, apply_strategic, target_matches
+from labbook.sources.flux.loader import KEPT_KINDS
 from labbook.sources.flux.resource import Res, text
-from labbook.sources.flux.tree import YAML_SUFFIXES, Tree
+from labbook.sources.flux.transform import Patcher, with_flux_fields
+from labbook.sources.flux.tree import YAML_SUFFIXES
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 """File names kustomize recognises, in its order."""
@@ -37,21 +35,8 @@ UNEVALUATED = ("replacements", "vars", "generators", "transformers", "helmCharts
 """Kustomization fields the reader does not evaluate (it says so when they appear)."""
 
 
-def is_remote(entry: str) -> bool:
-    """A remote base (Git URL or HTTP), which an offline reader cannot fetch."""
-    return (
-        "://" in entry
-        or entry.startswith(("github.com/", "gitlab.com/", "bitbucket.org/", "git@"))
-        or ("?ref=" in entry)
-    )
-
-
-class Kustomizer:
+class Kustomizer(Patcher):
     """Builds the kustomize folders of one source tree."""
-
-    def __init__(self, tree: Tree, diagnostics: Diagnostics) -> None:
-        self.tree = tree
-        self.diag = diagnostics
 
     def kustomization_file(self, folder: str) -> str | None:
         """The kustomization file of ``folder`` (artifact path), if it has one."""
@@ -64,9 +49,6 @@ class Kustomizer:
     def build(self, folder: str, extra: dict[str, Any] | None = None) -> list[Res]:
         """The objects ``folder`` builds to; ``extra`` adds kustomization fields as Flux's generator does."""
         return self._build(folder, extra, (), None, root=True)
-
-    def _warn(self, path: str, line: int | None, message: str) -> None:
-        self.diag.warn(self.tree.shown(path), line, message)
 
     # --- loading ---------------------------------------------------------------------------------------------
 
@@ -160,7 +142,7 @@ class Kustomizer:
             elif not component and kind == "Component":
                 self._warn(kfile, line, "a `kind: Component` listed as a resource (expected it under `components`)")
         if extra:
-            kust = _with_flux_fields(kust, extra)
+            kust = with_flux_fields(kust, extra)
         stack = (*stack, folder)
         out = list(acc or [])
         for entry in [*(kust.get("resources") or []), *(kust.get("bases") or [])]:
@@ -175,22 +157,7 @@ class Kustomizer:
                 continue
             out = self._build(path, None, stack, out, component=True)
         out = generators.combine(out, generators.generate(self.tree, folder, kust, where, self.diag.warn))
-        return self._transform(folder, kust, out, where)
-
-    def _warn_at(self, where: tuple[str, int], message: str) -> None:
-        self.diag.warn(where[0], where[1], message)
-
-    def _local(self, folder: str, entry: str, where: tuple[str, int], what: str) -> str | None:
-        if is_remote(entry):
-            self._warn_at(where, f"remote {what} {entry!r} is not fetched by the offline reader")
-            return None
-        path = posixpath.normpath(posixpath.join(folder, entry))
-        if path == "." or path == "":
-            return ""
-        if path == ".." or path.startswith("../") or posixpath.isabs(entry):
-            self._warn_at(where, f"{what} {entry!r} points outside the source (expected a path inside it)")
-            return None
-        return path
+        return self.transform(folder, kust, out, where)
 
     def _resource(self, folder: str, entry: str, stack: tuple[str, ...], where: tuple[str, int]) -> list[Res]:
         path = self._local(folder, entry, where, "resource")
@@ -202,142 +169,3 @@ class Kustomizer:
             return self._build(path, None, stack, None)
         self._warn_at(where, f"resource {entry!r} not found (expected a file or folder in the source)")
         return []
-
-    # --- transformers ----------------------------------------------------------------------------------------
-
-    def _transform(self, folder: str, kust: dict[str, Any], objs: list[Res], where: tuple[str, int]) -> list[Res]:
-        for entry in kust.get("patchesStrategicMerge") or []:
-            for patch in self._patch_docs(folder, entry, where):
-                objs = self._patch(objs, patch, None, where)
-        for entry in kust.get("patches") or []:
-            if not isinstance(entry, dict):
-                self._warn_at(where, "a `patches` entry is not a mapping (expected `patch:` or `path:`)")
-                continue
-            target = entry.get("target") if isinstance(entry.get("target"), dict) else None
-            source = entry.get("patch") if entry.get("patch") is not None else entry.get("path")
-            for patch in self._patch_docs(folder, source, where, inline=entry.get("patch") is not None):
-                objs = self._patch(objs, patch, target, where)
-        namespace = text(kust.get("namespace"))
-        prefix, suffix = text(kust.get("namePrefix")) or "", text(kust.get("nameSuffix")) or ""
-        labels = _labels(kust)
-        annotations = kust.get("commonAnnotations") if isinstance(kust.get("commonAnnotations"), dict) else {}
-        if namespace or prefix or suffix or labels or annotations:
-            objs = [_meta(o, namespace, prefix, suffix, labels, annotations) for o in objs]
-        for entry in kust.get("patchesJson6902") or []:
-            if isinstance(entry, dict):
-                source = entry.get("patch") if entry.get("patch") is not None else entry.get("path")
-                target = entry.get("target") if isinstance(entry.get("target"), dict) else {}
-                for patch in self._patch_docs(folder, source, where, inline=entry.get("patch") is not None):
-                    objs = self._patch(objs, patch, target, where)
-        return objs
-
-    def _patch_docs(self, folder: str, source: Any, where: tuple[str, int], inline: bool | None = None) -> list[Any]:
-        """The patch documents of an inline patch or a patch file."""
-        if not isinstance(source, str):
-            return [source] if isinstance(source, (dict, list)) else []
-        if inline is None:  # patchesStrategicMerge entries: a file path, or an inline patch
-            candidate = posixpath.normpath(posixpath.join(folder, source.strip()))
-            inline = "\n" in source or not self.tree.is_file(candidate)
-        if inline:
-            docs, problem = load(source.encode(), keep_all=True)
-            if problem:
-                self._warn_at(where, f"inline patch: {problem.message}")
-                return []
-            return [d.obj for d in docs if d.obj is not None]
-        path = self._local(folder, source, where, "patch")
-        if path is None:
-            return []
-        if not self.tree.is_file(path):
-            self._warn_at(where, f"patch file {source!r} not found (expected a file in the source)")
-            return []
-        docs, problem = self.tree.repo.parse(self.tree.real(path), keep_all=True)
-        if problem:
-            self._warn(path, problem.line, problem.message)
-            return []
-        return [d.obj for d in docs if d.obj is not None]
-
-    def _patch(self, objs: list[Res], patch: Any, target: dict[str, Any] | None, where: tuple[str, int]) -> list[Res]:
-        if isinstance(patch, list):
-            if target is None:
-                self._warn_at(where, "a JSON 6902 patch needs a `target` (expected kind and name)")
-                return objs
-            return self._each(objs, target, lambda r: apply_json6902(r, patch), where)
-        if not isinstance(patch, dict):
-            self._warn_at(where, "a patch is neither a mapping nor a list of operations")
-            return objs
-        if target is not None:
-            return self._each(objs, target, lambda r: apply_strategic(r, patch), where)
-        probe = Res(patch, "", 0)
-        if probe.kind not in KEPT_KINDS:
-            return objs  # it patches a kind the reader does not keep
-        hits = [
-            i
-            for i, o in enumerate(objs)
-            if (o.group, o.kind, o.name) == (probe.group, probe.kind, probe.name)
-            and (o.namespace or "default") == (probe.namespace or o.namespace or "default")
-        ]
-        if not hits:
-            self._warn_at(where, f"patch for {probe.describe()} matches no object (kustomize fails here)")
-            return objs
-        return self._each(objs, None, lambda r: apply_strategic(r, patch), where, only=set(hits))
-
-    def _each(
-        self,
-        objs: list[Res],
-        target: dict[str, Any] | None,
-        fn: Callable[[Res], Res],
-        where: tuple[str, int],
-        only: set[int] | None = None,
-    ) -> list[Res]:
-        out = []
-        for i, obj in enumerate(objs):
-            if (i in only) if only is not None else target_matches(target or {}, obj):
-                try:
-                    obj = fn(obj)
-                except PatchError as exc:
-                    if not str(exc).startswith("path /spec/values"):
-                        self._warn_at(where, f"patch on {obj.describe()} failed: {exc}")
-            out.append(obj)
-        return out
-
-
-def _with_flux_fields(kust: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """The kustomization as kustomize-controller rewrites it for a Flux Kustomization's spec."""
-    out = dict(kust)
-    if extra.get("namespace"):
-        out["namespace"] = extra["namespace"]
-    for field in ("patches", "patchesStrategicMerge", "patchesJson6902", "components"):
-        if extra.get(field):
-            out[field] = [*(out.get(field) or []), *extra[field]]
-    for field in ("namePrefix", "nameSuffix"):
-        if extra.get(field):
-            out[field] = extra[field]
-    return out
-
-
-def _labels(kust: dict[str, Any]) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    if isinstance(kust.get("commonLabels"), dict):
-        labels.update({str(k): text(v) or "" for k, v in kust["commonLabels"].items()})
-    for entry in kust.get("labels") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("pairs"), dict):
-            labels.update({str(k): text(v) or "" for k, v in entry["pairs"].items()})
-    return labels
-
-
-def _meta(
-    res: Res, namespace: str | None, prefix: str, suffix: str, labels: dict[str, str], annotations: dict[str, Any]
-) -> Res:
-    changes: dict[str, Any] = {}
-    if namespace:
-        if res.kind == "Namespace":
-            changes["name"] = namespace
-        elif res.namespaced:
-            changes["namespace"] = namespace
-    if (prefix or suffix) and res.kind != "Namespace":
-        changes["name"] = f"{prefix}{changes.get('name', res.name)}{suffix}"
-    if labels:
-        changes["labels"] = {**res.labels, **labels}
-    if annotations:
-        changes["annotations"] = {**res.annotations, **{str(k): text(v) or "" for k, v in annotations.items()}}
-    return res.with_meta(**changes) if changes else res
