@@ -1,0 +1,56 @@
+"""Collecting findings for the cluster check. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from labbook.models.inventory import Inventory
+from labbook.models.location import Location
+from labbook.models.report import DriftLabel, Finding, FindingCode
+
+
+@dataclass
+class Findings:
+    """Findings and checked subjects, in the order they were met."""
+
+    inventory: Inventory
+    """Where claims are located."""
+    findings: list[Finding] = field(default_factory=list)
+    """Drift found so far."""
+    subjects: list[str] = field(default_factory=list)
+    """Subjects compared so far."""
+
+    def checked(self, subject: str) -> None:
+        """Record that ``subject`` was compared."""
+        if subject not in self.subjects:
+            self.subjects.append(subject)
+
+    def add(
+        self,
+        code: FindingCode,
+        subject: str,
+        message: str,
+        *,
+        at: tuple[str | int, ...] = (),
+        field: str | None = None,
+        documented: Any = None,
+        observed: Any = None,
+        source: Location | None = None,
+        label: DriftLabel | None = None,
+    ) -> None:
+        """One finding; ``at`` is the path under the subject where the inventory makes the claim."""
+        self.checked(subject)
+        self.findings.append(
+            Finding(
+                code=code,
+                subject=subject,
+                field=field,
+                documented=documented,
+                observed=observed,
+                where=self.inventory.where(subject, *at) if code != "undocumented" else None,
+                source=source,
+                message=message,
+                label=label,
+            )
+        )

@@ -1,0 +1,255 @@
+"""One read-only connection to a cluster, with the official ``kubernetes`` client.
+
+Each run builds its own :class:`ApiClient` (never the global default), from a
+kubeconfig (``new_client_from_config``) or from the pod's service account
+(``InClusterConfigLoader``, whose token and CA paths can be pointed elsewhere).
+Retries are off: a failed read is reported at once, never "in sync". Errors of
+the client and of urllib3 become one :class:`SourceUnavailable` line that says
+what failed and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import urllib3
+import yaml
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.config.config_exception import ConfigException
+
+from labbook.errors import BadInput, Problem, SourceUnavailable
+from labbook.files import display
+from labbook.sources.cluster.plan import ListCall
+
+SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+"""Where Kubernetes mounts a pod's service-account token and CA."""
+RBAC_HINT = "apply deploy/rbac.yaml, or add the rule to the role bound to this account"
+"""What to do about a 403."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """How to reach the cluster, as the command line says."""
+
+    kubeconfig: str | None = None
+    """Kubeconfig file; default ``$KUBECONFIG`` or ``~/.kube/config``."""
+    context: str | None = None
+    """Context name; default the current context."""
+    in_cluster: bool = False
+    """Use the pod's service account instead of a kubeconfig."""
+    timeout: float = 10.0
+    """Seconds allowed for each request, connect to last byte."""
+    token_file: Path = SERVICE_ACCOUNT / "token"
+    """Service-account token (in-cluster)."""
+    ca_file: Path = SERVICE_ACCOUNT / "ca.crt"
+    """Cluster CA bundle (in-cluster)."""
+    environ: Mapping[str, str] | None = None
+    """Environment holding ``KUBERNETES_SERVICE_HOST``/``_PORT`` (in-cluster); default ``os.environ``."""
+
+
+@dataclass
+class Connection:
+    """A client bound to one cluster, and how to name it in messages."""
+
+    api: Any
+    """The run's own ``kubernetes.client.ApiClient``."""
+    context: str
+    """Context name, or ``in-cluster``."""
+    credentials: str
+    """The file whose settings were used (kubeconfig or token), as shown to people."""
+    server: str
+    """API server URL."""
+    timeout: float
+    """Per-request timeout in seconds."""
+    requests: int = field(default=0)
+    """Requests sent so far."""
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.api.close()
+
+    def where(self) -> str:
+        """The prefix of every message: the credentials file and context."""
+        return f"{self.credentials} (context {self.context})"
+
+
+def _configuration() -> Any:
+    cfg = client.Configuration()
+    cfg.retries = 0  # no retries: refused, TLS and timeouts fail at once (MaxRetryError)
+    cfg.client_go_retries = False
+    return cfg
+
+
+def _kubeconfig_file(target: Target) -> str:
+    if target.kubeconfig:
+        return display(target.kubeconfig)
+    return os.environ.get("KUBECONFIG") or "~/.kube/config"
+
+
+def _from_kubeconfig(target: Target) -> Connection:
+    shown = _kubeconfig_file(target)
+    path = os.path.expanduser(target.kubeconfig) if target.kubeconfig else None
+    if path is not None and not os.path.isfile(path):
+        raise BadInput(Problem(shown, None, None, "kubeconfig not found (expected an existing kubeconfig file)"))
+    try:
+        contexts, current = config.list_kube_config_contexts(config_file=path)
+        names = [c.get("name") for c in contexts or []]
+        context = target.context or (current or {}).get("name")
+        if target.context and target.context not in names:
+            raise BadInput(
+                Problem(shown, None, None, f"no context {target.context!r} (expected one of: {', '.join(names)})")
+            )
+        cfg = _configuration()
+        api = config.new_client_from_config(
+            config_file=path, context=context, persist_config=False, client_configuration=cfg
+        )
+    except BadInput:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise BadInput(Problem(shown, line, col, f"invalid YAML: {exc} (expected a kubeconfig)")) from exc
+    except ConfigException as exc:
+        raise BadInput(Problem(shown, None, None, f"{exc} (expected a usable kubeconfig context)")) from exc
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        raise BadInput(
+            Problem(shown, None, None, f"malformed kubeconfig: {exc!r} (expected clusters, users and contexts)")
+        ) from exc
+    return Connection(api, context or "(current)", shown, api.configuration.host, target.timeout)
+
+
+def _in_cluster(target: Target) -> Connection:
+    environ = os.environ if target.environ is None else target.environ
+    shown = display(target.token_file)
+    if not environ.get("KUBERNETES_SERVICE_HOST") or not environ.get("KUBERNETES_SERVICE_PORT"):
+        raise BadInput(
+            Problem(
+                shown,
+                None,
+                None,
+                "--in-cluster: KUBERNETES_SERVICE_HOST/PORT are not set "
+                "(expected to run in a pod; use --kubeconfig or --context outside the cluster)",
+            )
+        )
+    for path, what in ((target.token_file, "service-account token"), (target.ca_file, "cluster CA bundle")):
+        if not path.is_file() or path.stat().st_size == 0:
+            raise BadInput(
+                Problem(display(path), None, None, f"--in-cluster: no {what} (expected the pod's mounted {what})")
+            )
+    cfg = _configuration()
+    loader = config.incluster_config.InClusterConfigLoader(
+        token_filename=str(target.token_file), cert_filename=str(target.ca_file), environ=environ
+    )
+    try:
+        loader.load_and_set(cfg)
+    except ConfigException as exc:
+        raise BadInput(Problem(shown, None, None, f"--in-cluster: {exc} (expected a pod service account)")) from exc
+    api = client.ApiClient(configuration=cfg)
+    return Connection(api, "in-cluster", shown, cfg.host, target.timeout)
+
+
+def connect(target: Target) -> Connection:
+    """A new client for ``target``; bad kubeconfigs and missing service accounts are :class:`BadInput`."""
+    return _in_cluster(target) if target.in_cluster else _from_kubeconfig(target)
+
+
+def _status_message(exc: ApiException) -> str:
+    try:
+        body = json.loads(exc.body or "")
+    except ValueError:
+        return (exc.body or "").strip()[:200]
+    return str(body.get("message") or "").strip() if isinstance(body, dict) else ""
+
+
+def _scope(call: ListCall) -> str:
+    return f"in namespace {call.namespace}" if call.namespace else "at the cluster scope"
+
+
+def http_error(conn: Connection, call: ListCall, exc: ApiException) -> SourceUnavailable:
+    """An HTTP error status, explained. (A 404 on a CRD is not an error: the caller handles it.)"""
+    where, url = conn.where(), f"{conn.server}{call.path}"
+    status, said = exc.status or 0, _status_message(exc)
+    detail = f": {said}" if said else ""
+    if status == 0:
+        return tls_error(conn, exc.reason or "")
+    if status == 401:
+        msg = (
+            f"GET {url}: 401 Unauthorized: the credentials were rejected "
+            f"(expected a valid token or client certificate: refresh the credentials of context {conn.context})"
+        )
+    elif status == 403:
+        group = call.group or '"" (core)'
+        msg = (
+            f"GET {url}: 403 Forbidden{detail} (expected RBAC verbs get, list on {call.resource} in API group "
+            f"{group} {_scope(call)}: {RBAC_HINT})"
+        )
+    elif status == 404:
+        msg = f"GET {url}: 404 Not Found{detail} (expected a Kubernetes API server at {conn.server})"
+    elif status == 410:
+        msg = f"GET {url}: 410 Gone{detail} (expected the list not to expire while paging: run the check again)"
+    elif status >= 500:
+        msg = (
+            f"GET {url}: {status} {exc.reason or 'Server Error'}{detail} "
+            "(expected a healthy API server: try again, or check the API server's logs)"
+        )
+    else:
+        msg = f"GET {url}: {status} {exc.reason or ''}{detail} (expected 200 OK for a list)"
+    return SourceUnavailable(f"{where}: {msg}", reason=str(status), target=conn.server)
+
+
+def tls_error(conn: Connection, reason: Any) -> SourceUnavailable:
+    """The server's certificate could not be verified."""
+    text = " ".join(str(reason).split())
+    return SourceUnavailable(
+        f"{conn.where()}: TLS verification of {conn.server} failed: {text} "
+        "(expected a server certificate signed by the context's certificate authority: check the CA)",
+        reason="tls",
+        target=conn.server,
+    )
+
+
+def transport_error(conn: Connection, call: ListCall, exc: Exception) -> SourceUnavailable:
+    """Refused, TLS, DNS, timeout or a broken connection, explained."""
+    reason = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason else exc
+    url, where, t = f"{conn.server}{call.path}", conn.where(), f"{conn.timeout:g}"
+    if isinstance(reason, urllib3.exceptions.SSLError):
+        return tls_error(conn, reason)
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return SourceUnavailable(
+            f"{where}: cannot resolve the host of {conn.server} (expected a resolvable server address in the context)",
+            reason="dns",
+            target=conn.server,
+        )
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return SourceUnavailable(
+            f"{where}: connection to {conn.server} refused (expected an API server listening there: "
+            "check the server address of the context, and that the cluster is up)",
+            reason="refused",
+            target=conn.server,
+        )
+    if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
+        return SourceUnavailable(
+            f"{where}: connecting to {conn.server} timed out after {t} s "
+            "(expected a reachable API server: check the network, or raise --timeout)",
+            reason="timeout",
+            target=conn.server,
+        )
+    if isinstance(reason, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+        return SourceUnavailable(
+            f"{where}: GET {url}: no answer within {t} s "
+            "(expected a reply in time: check the API server's load, or raise --timeout)",
+            reason="timeout",
+            target=conn.server,
+        )
+    return SourceUnavailable(
+        f"{where}: GET {url}: the connection broke: {' '.join(str(reason).split())} "
+        "(expected a complete HTTP response: check proxies between here and the API server)",
+        reason="broken",
+        target=conn.server,
+    )
