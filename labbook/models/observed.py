@@ -88,6 +88,8 @@ class ObservedKustomization(_Obs):
     """``spec.targetNamespace``."""
     ready: bool | None = None
     """The Ready condition (cluster only)."""
+    ready_message: str | None = None
+    """The Ready condition's message (cluster only)."""
     revision: str | None = None
     """``status.lastAppliedRevision`` (cluster only)."""
     origin: Location
