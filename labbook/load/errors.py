@@ -78,7 +78,10 @@ def dotted(loc: tuple[Any, ...], model: type[BaseModel] | None = None) -> str:
         if isinstance(step, int):
             out += f"[{step}]"
         elif model is None or not _is_tag(step):
-            out += f".{step}" if out else str(step)
+            text = str(step)
+            if not text or not text.isprintable():  # a key like "\r" must not break the one-line problem
+                text = repr(text)
+            out += f".{text}" if out else text
     return out or "(top level)"
 
 
