@@ -1,0 +1,63 @@
+"""``labbook drift flux``: the inventory against a Flux repository; ``--fix`` takes mismatches from Git."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from labbook.commands._emit import emit
+from labbook.drift.fix import apply_fixes, left_for_owner
+from labbook.drift.flux import check, compare
+from labbook.errors import BadInput, Problem
+from labbook.load.inventory import load_inventory
+from labbook.models.inventory import Inventory
+from labbook.models.observed import Observed
+from labbook.sources.flux import read_repo
+
+DEFAULT_REPO = "examples/flux"
+"""The embedded example repository, relative to the working directory."""
+
+
+def _read(args: argparse.Namespace) -> tuple[Inventory, Observed]:
+    """The inventory and the repo, every problem of both reported together."""
+    problems: list[Problem | str] = []
+    inventory = observed = None
+    try:
+        inventory = load_inventory(Path(args.inventory))
+    except BadInput as exc:
+        problems += exc.problems
+    try:
+        observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path)
+    except BadInput as exc:
+        problems += exc.problems
+    if problems or inventory is None or observed is None:
+        raise BadInput(problems)
+    return inventory, observed
+
+
+def _fix(args: argparse.Namespace, inventory: Inventory, observed: Observed) -> Inventory:
+    """Apply ``--fix``, say exactly what changed and what is left, and return the inventory as now written."""
+    outcome = check(inventory, observed)
+    changes = apply_fixes(inventory, outcome, Path(args.inventory))
+    human = args.format == "text" and not args.output
+    out = sys.stdout if human else sys.stderr
+    for change in changes:
+        print(f"fixed: {change}", file=out)
+    if not changes:
+        print("fix: nothing to change in the inventory", file=out)
+    fixed = {(c.subject, c.field) for c in changes}
+    for finding in left_for_owner(outcome.findings, fixed):
+        place = finding.where or finding.source
+        print(f"left for you: {finding.subject} {finding.code}: {finding.message} ({place})", file=out)
+    if human:
+        print(file=out)
+    return load_inventory(Path(args.inventory)) if changes else inventory
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 in sync, 1 on drift, 2 for an unreadable inventory or repository."""
+    inventory, observed = _read(args)
+    if args.fix:
+        inventory = _fix(args, inventory, observed)
+    return emit(compare(inventory, observed), args)
