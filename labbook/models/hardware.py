@@ -119,8 +119,8 @@ class Totals(Model):
 class Hardware(Model):
     """``inventory/hardware.yaml``: the machines."""
 
-    nodes: list[Node] = Field(min_length=1)
-    """Every node of the cluster."""
+    nodes: list[Node] = []
+    """Every node of the cluster (empty only in a fresh ``labbook init`` inventory, for the owner to fill)."""
     memory_tolerance_percent: float = Field(default=8.0, ge=0, le=50)
     """How far the kubelet's memory capacity may fall below ``memory.gb`` before the
     cluster check calls it a mismatch. Firmware, the kernel and (on GB10) the GPU

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, PositiveInt
+from pydantic import PositiveInt
 
 from labbook.models.base import Model, Text
 
@@ -29,8 +29,8 @@ class Site(Model):
     """A short paragraph under the tagline."""
     cluster: Cluster
     """The cluster as a whole."""
-    philosophy: list[Text] = Field(min_length=1)
-    """Design principles, one line each."""
+    philosophy: list[Text] = []
+    """Design principles, one line each (empty only in a fresh ``labbook init`` inventory)."""
     learning: list[Text] = []
     """Current learning focus, one line each."""
     recent: PositiveInt = 5
