@@ -127,9 +127,9 @@ def compare_node(out: Findings, node: Node, seen: ObservedNode, tolerance: float
             subject,
             "the node " + ("is not" if documented_cp else "is") + " labelled node-role.kubernetes.io/control-plane",
             at=("roles",),
-            field="roles",
-            documented=list(node.roles),
-            observed=list(seen.roles),
+            field="roles.control-plane",
+            documented=documented_cp,
+            observed=observed_cp,
             source=seen.origin,
         )
     if node.talos_version:

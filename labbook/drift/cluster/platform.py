@@ -145,7 +145,7 @@ def compare_components(out: Findings, platform: Platform, seen: Observed, git: O
             ks = kss.get(key)
             what = f"Kustomization {key[0]}/{key[1]}"
             if ks is not None:
-                _not_ready(out, subject, ("kustomization",), what, ks.ready, None, ks.origin)
+                _not_ready(out, subject, ("kustomization",), what, ks.ready, ks.ready_message, ks.origin)
             elif not ks_absent:
                 out.add("missing", subject, f"documented, but no {what} in the cluster", at=("kustomization",))
     extras: list[tuple[str, ObservedHelmRelease | ObservedKustomization]] = [

@@ -150,11 +150,12 @@ def _helmrelease(obj: wire.HelmRelease) -> ObservedHelmRelease:
 
 
 def _kustomization(obj: wire.Kustomization) -> ObservedKustomization:
-    ready, _ = _ready(obj.status.conditions)
+    ready, message = _ready(obj.status.conditions)
     return ObservedKustomization(
         namespace=obj.metadata.namespace or "default",
         name=obj.metadata.name,
         ready=ready,
+        ready_message=message,
         revision=obj.status.last_applied_revision,
         origin=Location(object=object_name(obj)),
     )

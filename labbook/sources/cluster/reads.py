@@ -20,7 +20,7 @@ import urllib3
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from labbook.errors import Problem, SourceUnavailable
+from labbook.errors import SourceUnavailable
 from labbook.load.errors import problems_from_validation
 from labbook.models.observed import Observed
 from labbook.sources.cluster import parse, wire
@@ -52,7 +52,21 @@ class Capture:
     """Pages per list call (by REST path and selector)."""
 
 
-def _send(conn: Connection, call: ListCall, token: str | None, limit: int) -> Any:
+class _Apis:
+    """The typed API objects of one connection, built before any deadline starts.
+
+    ``kubernetes.client`` imports its API modules lazily, and ``CoreV1Api`` alone
+    takes a good part of a second: that must not count against a request's timeout.
+    """
+
+    def __init__(self, conn: Connection, plan: ReadPlan) -> None:
+        kinds = {c.plural for c in plan.calls if not c.crd}
+        self.core = client.CoreV1Api(conn.api) if kinds & {"nodes", "configmaps"} else None
+        self.apps = client.AppsV1Api(conn.api) if "daemonsets" in kinds else None
+        self.custom = client.CustomObjectsApi(conn.api) if any(c.crd for c in plan.calls) else None
+
+
+def _send(conn: Connection, apis: _Apis, call: ListCall, token: str | None, limit: int) -> Any:
     kw: dict[str, Any] = {
         "limit": limit,
         "_continue": token,
@@ -60,17 +74,18 @@ def _send(conn: Connection, call: ListCall, token: str | None, limit: int) -> An
         "_preload_content": False,
         "_request_timeout": conn.timeout,
     }
-    if call.crd:
-        custom = client.CustomObjectsApi(conn.api)
+    if call.crd and apis.custom is not None:
         if call.namespace:
-            return custom.list_namespaced_custom_object(call.group, call.version, call.namespace, call.plural, **kw)
-        return custom.list_cluster_custom_object(call.group, call.version, call.plural, **kw)
-    if call.plural == "nodes":
-        return client.CoreV1Api(conn.api).list_node(**kw)
-    if call.plural == "configmaps":
-        return client.CoreV1Api(conn.api).list_namespaced_config_map(call.namespace, **kw)
-    if call.plural == "daemonsets":
-        return client.AppsV1Api(conn.api).list_namespaced_daemon_set(call.namespace, **kw)
+            return apis.custom.list_namespaced_custom_object(
+                call.group, call.version, call.namespace, call.plural, **kw
+            )
+        return apis.custom.list_cluster_custom_object(call.group, call.version, call.plural, **kw)
+    if call.plural == "nodes" and apis.core is not None:
+        return apis.core.list_node(**kw)
+    if call.plural == "configmaps" and apis.core is not None:
+        return apis.core.list_namespaced_config_map(call.namespace, **kw)
+    if call.plural == "daemonsets" and apis.apps is not None:
+        return apis.apps.list_namespaced_daemon_set(call.namespace, **kw)
     raise ValueError(f"no reader for {call.path}")  # a plan/reader mismatch: a bug, not user input
 
 
@@ -102,11 +117,11 @@ def _body(conn: Connection, call: ListCall, resp: Any, deadline: float) -> bytes
         resp.release_conn()
 
 
-def _page(conn: Connection, call: ListCall, token: str | None, limit: int) -> dict[str, Any]:
+def _page(conn: Connection, apis: _Apis, call: ListCall, token: str | None, limit: int) -> dict[str, Any]:
     deadline = time.monotonic() + conn.timeout
     conn.requests += 1
     try:
-        resp = _send(conn, call, token, limit)
+        resp = _send(conn, apis, call, token, limit)
     except ApiException:
         raise
     except (urllib3.exceptions.HTTPError, OSError) as exc:
@@ -133,7 +148,9 @@ def _page(conn: Connection, call: ListCall, token: str | None, limit: int) -> di
     return {"items": items or [], "continue": (meta or {}).get("continue") or None}
 
 
-def list_all(conn: Connection, call: ListCall, *, page_size: int = PAGE_SIZE) -> tuple[list[Any] | None, int]:
+def list_all(
+    conn: Connection, apis: _Apis, call: ListCall, *, page_size: int = PAGE_SIZE
+) -> tuple[list[Any] | None, int]:
     """Every object of ``call`` across pages, and the page count; None when the kind's CRD is absent."""
     items: list[Any] = []
     seen: set[str] = set()
@@ -141,7 +158,7 @@ def list_all(conn: Connection, call: ListCall, *, page_size: int = PAGE_SIZE) ->
     pages = 0
     while True:
         try:
-            page = _page(conn, call, token, page_size)
+            page = _page(conn, apis, call, token, page_size)
         except ApiException as exc:
             if exc.status == 404 and call.crd and pages == 0:
                 return None, 1
@@ -183,8 +200,9 @@ def read(conn: Connection, plan: ReadPlan, *, page_size: int = PAGE_SIZE) -> Cap
     raw: list[Any] = []
     absent: list[str] = []
     pages: dict[str, int] = {}
+    apis = _Apis(conn, plan)
     for call in plan.calls:
-        items, n = list_all(conn, call, page_size=page_size)
+        items, n = list_all(conn, apis, call, page_size=page_size)
         pages[call.path + (f"?fieldSelector={call.field_selector}" if call.field_selector else "")] = n
         if items is None:
             absent.append(call.kind)
@@ -212,4 +230,4 @@ def observed(capture: Capture, plan: ReadPlan) -> Observed:
     )
 
 
-__all__ = ["Capture", "Problem", "list_all", "observed", "read", "read_cluster"]
+__all__ = ["Capture", "list_all", "observed", "read", "read_cluster"]

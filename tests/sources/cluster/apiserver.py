@@ -178,6 +178,7 @@ class _TLSServer(ThreadingHTTPServer):
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         request.settimeout(30)
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as Go's net/http: no Nagle delay
         try:
             tls = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
@@ -422,10 +423,10 @@ class ApiServer:
         limit = int(query.get("limit", ["0"])[0] or 0)
         end = start + limit if limit > 0 else len(items)
         meta: dict[str, Any] = {"resourceVersion": "424242"}
-        if end < len(items):
-            offset = limit if loop else end
+        if end < len(items) or (loop and limit > 0):
+            offset = limit if loop else end  # a looping server hands back the second page's token forever
             meta["continue"] = base64.urlsafe_b64encode(json.dumps({"s": signature, "o": offset}).encode()).decode()
-            meta["remainingItemCount"] = len(items) - end
+            meta["remainingItemCount"] = max(len(items) - end, 0)
         page = items[start:end]
         if group in BUILTIN_GROUPS:
             page = [{k: v for k, v in o.items() if k not in ("apiVersion", "kind")} for o in page]
