@@ -13,7 +13,7 @@ from labbook.models.observed import Observed
 from labbook.sources.flux.observe import observe
 from labbook.sources.flux.reader import Build, FluxKustomization, build
 
-__all__ = ["Build", "FluxKustomization", "build", "read_repo"]
+__all__ = ["Build", "FluxKustomization", "build", "observe_build", "read_repo"]
 
 
 def read_repo(repo: Path, path: str | None = None) -> Observed:
@@ -23,11 +23,15 @@ def read_repo(repo: Path, path: str | None = None) -> Observed:
     not exist or has no Flux entry point; everything else it cannot read is a
     warning in the result.
     """
-    found = build(repo, path)
+    return observe_build(build(repo, path))
+
+
+def observe_build(found: Build) -> Observed:
+    """The observed model of a :func:`build` result."""
     fields = observe(found.objects, found.diagnostics)
     return Observed(
         source="flux",
-        target=display(repo),
+        target=display(found.repo),
         revision=found.revision,
         warnings=found.warnings,
         **fields,

@@ -1,0 +1,97 @@
+"""``labbook flux list``: what the reader finds in a Flux repository, like ``flux get hr`` but offline from Git.
+
+One row per HelmRelease, then one per chart source. ``--format json`` prints a
+list of objects with the keys ``kind``, ``namespace``, ``name``, ``chart``,
+``version``, ``source_kind``, ``source_name``, ``file`` and ``line``. Warnings
+(files that could not be fully read) go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from labbook.commands.drift_flux import DEFAULT_REPO
+from labbook.models.observed import Observed
+from labbook.sources.flux import read_repo
+from labbook.sources.flux.observe import oci_chart
+
+COLUMNS = ("kind", "namespace", "name", "chart", "version", "source_kind", "source_name", "file", "line")
+"""Keys of every JSON row, in order."""
+
+
+def rows(observed: Observed) -> list[dict[str, Any]]:
+    """HelmReleases, then sources, each as one flat row."""
+    out: list[dict[str, Any]] = []
+    for hr in observed.helmreleases:
+        out.append(
+            {
+                "kind": "HelmRelease",
+                "namespace": hr.namespace,
+                "name": hr.name,
+                "chart": hr.chart,
+                "version": hr.version,
+                "source_kind": hr.source_kind,
+                "source_name": hr.source_name,
+                "file": hr.origin.file,
+                "line": hr.origin.line,
+            }
+        )
+    for src in observed.sources:
+        chart = oci_chart(src.url) if src.kind == "OCIRepository" else None
+        version = (src.tag or src.semver) if src.kind == "OCIRepository" else None
+        out.append(
+            {
+                "kind": src.kind,
+                "namespace": src.namespace,
+                "name": src.name,
+                "chart": chart,
+                "version": version,
+                "source_kind": None,
+                "source_name": None,
+                "file": src.origin.file,
+                "line": src.origin.line,
+            }
+        )
+    return out
+
+
+def table(observed: Observed) -> str:
+    """An aligned text table; sources show their URL in the SOURCE column."""
+    urls = {(s.kind, s.namespace, s.name): s.url for s in observed.sources}
+    header = ("KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE")
+    lines: list[tuple[str, ...]] = [header]
+    for row in rows(observed):
+        if row["kind"] == "HelmRelease":
+            source = f"{row['source_kind'] or '?'}/{row['source_name'] or '?'}" if row["source_kind"] else "-"
+        else:
+            source = urls.get((row["kind"], row["namespace"], row["name"])) or "-"
+        lines.append(
+            (
+                row["kind"],
+                row["namespace"],
+                row["name"],
+                row["chart"] or "-",
+                row["version"] or "-",
+                source,
+                f"{row['file']}:{row['line']}",
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
+    return "\n".join(text) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the table or the JSON list; exit 2 for an unreadable repository."""
+    observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows(observed), indent=2) + "\n")
+    else:
+        sys.stdout.write(table(observed))
+    for w in observed.warnings:
+        print(f"warning: {w.file}{f':{w.line}' if w.line else ''}: {w.message}", file=sys.stderr)
+    return 0
