@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.sources.cluster.fixtures"]
+"""The loopback API server's fixtures, and its suite-wide guard that the checker only ever sends GET."""
+
 ROOT = Path(__file__).resolve().parents[1]
 """The repository root."""
 SHARED = ROOT.parent / "shared"
