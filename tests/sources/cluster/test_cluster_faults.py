@@ -18,7 +18,6 @@ import trustme
 
 from tests.conftest import run_labbook
 from tests.sources.cluster.apiserver import ApiServer, Fault, closed_port
-from tests.sources.cluster.fixtures import read_only_guard, serve  # noqa: F401
 
 STALL = 60.0
 """How long a stalling fault stalls: far past the timeout and the subprocess limit."""

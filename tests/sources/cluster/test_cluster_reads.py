@@ -14,7 +14,6 @@ from labbook.sources.cluster.plan import read_plan
 from labbook.sources.cluster.reads import observed, read_cluster
 from tests.conftest import ROOT
 from tests.sources.cluster.apiserver import ApiServer
-from tests.sources.cluster.fixtures import homelab, kubeconfig, read_only_guard, serve  # noqa: F401
 
 PLAN = read_plan(load_inventory(ROOT / "inventory"))
 
