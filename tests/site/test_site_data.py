@@ -1,0 +1,139 @@
+"""Loading what a site build reads: folders from mkdocs.yml, reports, drafts, once per build (no mkdocs build)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from labbook.errors import BadInput
+from labbook.formats.json import render_json
+from labbook.load import site as site_module
+from labbook.load.reports import load_report, load_reports
+from labbook.load.site import SitePaths, drafts_in_build, load_site, site_data, site_paths
+from labbook.models.report import Finding, Report
+from tests.conftest import ROOT
+
+STAMP = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def report(source: str = "flux", **kw) -> Report:
+    return Report(source=source, target="examples/flux", generated_at=STAMP, **kw)
+
+
+def test_report_written_by_the_json_format_reads_back(tmp_path: Path) -> None:
+    original = report(
+        revision="abc",
+        subjects=["component/cilium"],
+        findings=[Finding(code="missing", subject="component/cilium", message="gone")],
+    )
+    (tmp_path / "flux.json").write_text(render_json(original))
+    assert load_report(tmp_path / "flux.json", "flux") == original
+
+
+def test_absent_reports_are_none_and_present_ones_load(tmp_path: Path) -> None:
+    (tmp_path / "docs.json").write_text(render_json(report("docs")))
+    assert load_reports(tmp_path) == {"flux": None, "cluster": None, "docs": report("docs")}
+    assert load_reports(tmp_path / "no-such-folder") == {"flux": None, "cluster": None, "docs": None}
+
+
+def test_every_bad_report_is_reported_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("r").mkdir()
+    Path("r/flux.json").write_text('{\n  "labbook_report": 1,\n  "source": "flux",\n  "target": 3,\n}\n')
+    Path("r/cluster.json").write_text(render_json(report("flux")))
+    Path("r/docs.json").write_bytes(b'{"target": "\xff"}')
+    with pytest.raises(BadInput) as exc:
+        load_reports(Path("r"))
+    assert exc.value.lines() == [
+        "r/flux.json:5:1: invalid JSON: Expecting property name enclosed in double quotes (expected a labbook report)",
+        "r/cluster.json:3:13: source: got 'flux' (expected 'cluster' in cluster.json)",
+        "r/docs.json:1:13: invalid UTF-8 byte 0xff (expected UTF-8 text)",
+    ]
+
+
+def test_schema_errors_carry_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = render_json(report()).replace('"generated_at": "2026-11-28T12:00:00Z"', '"generated_at": "yesterday"')
+    Path("flux.json").write_text(text)
+    with pytest.raises(BadInput) as exc:
+        load_report(Path("flux.json"))
+    (line,) = exc.value.lines()
+    assert line.startswith("flux.json:6:19: generated_at: got 'yesterday' (expected")
+
+
+def test_folders_come_from_extra_labbook_relative_to_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "site" / "mkdocs.yml"
+    paths = site_paths(config, {"labbook": {"reports": "out/reports"}})
+    assert paths == SitePaths(
+        inventory=tmp_path / "site" / "inventory",
+        journal=tmp_path / "site" / "journal",
+        reports=tmp_path / "site" / "out" / "reports",
+    )
+    with pytest.raises(BadInput, match=r"extra\.labbook: unknown key 'report'"):
+        site_paths(config, {"labbook": {"report": "x"}})
+    with pytest.raises(BadInput, match=r"extra.labbook.journal: got 3 \(expected a folder path\)"):
+        site_paths(config, {"labbook": {"journal": 3}})
+
+
+def test_load_site_collects_problems_from_every_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / "2026-01-01-x.md").write_text("---\ntitle: X\n---\nbody\n")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "flux.json").write_text("[]")
+    with pytest.raises(BadInput) as exc:
+        load_site(SitePaths(tmp_path / "inventory", tmp_path / "journal", tmp_path / "reports"))
+    assert exc.value.lines() == [
+        "inventory: inventory folder not found (expected a folder of YAML files)",
+        "journal/2026-01-01-x.md:2:1: date: missing required key 'date' (expected it to be set)",
+        "reports/flux.json:1:1: got a list (expected a labbook_report: 1 object)",
+    ]
+
+
+def blog(draft: bool, is_serve: bool, draft_on_serve: bool = True) -> SimpleNamespace:
+    return SimpleNamespace(config=SimpleNamespace(draft=draft, draft_on_serve=draft_on_serve), is_serve=is_serve)
+
+
+@pytest.mark.parametrize(
+    ("plugins", "expected"),
+    [
+        ({"material/blog": blog(False, False)}, False),
+        ({"material/blog": blog(False, True)}, True),
+        ({"material/blog": blog(False, True, draft_on_serve=False)}, False),
+        ({"material/blog": blog(True, False)}, True),
+        ({"material/blog #2": blog(True, False)}, True),
+        ({}, False),
+    ],
+    ids=["build", "serve", "serve-without-drafts", "draft-true", "second-instance", "no-blog"],
+)
+def test_drafts_follow_the_blog_plugin(plugins: dict, expected: bool) -> None:
+    assert drafts_in_build(SimpleNamespace(plugins=plugins)) is expected
+
+
+class FakeConfig(dict):
+    """Just enough of MkDocsConfig: a mapping with ``config_file_path`` and ``plugins``."""
+
+    def __init__(self) -> None:
+        super().__init__(extra={"labbook": {}})
+        self.config_file_path = str(ROOT / "mkdocs.yml")
+        self.plugins = {}
+
+
+def test_site_data_loads_once_per_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = site_module.load_site
+
+    def counting(paths, drafts=False):
+        calls.append(paths)
+        return real(paths, drafts)
+
+    monkeypatch.setattr(site_module, "load_site", counting)
+    first = FakeConfig()
+    data = site_data(first)
+    assert site_data(first) is data and len(calls) == 1  # every page of one build shares it
+    assert len(data.inventory.hardware.nodes) == 3 and not data.drafts
+    site_data(FakeConfig())  # a new build (mkdocs serve rebuild) loads afresh
+    assert len(calls) == 2
