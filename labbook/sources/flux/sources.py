@@ -68,15 +68,21 @@ class Sources:
         return self._trees[key]
 
     def _infer_root(self, path: str) -> str:
+        """The repo folder an OCI artifact was pushed from: the root, an ancestor of the entry point, or the
+        one folder holding ``path``."""
+        whole = Tree.subfolder(self.repo, "", "repo")
         candidates = [""]
         parent = posixpath.dirname(self.entry)
         while parent:
             candidates.append(parent)
             parent = posixpath.dirname(parent)
-        whole = Tree.subfolder(self.repo, "", "repo")
         for root in candidates:
             if whole.is_dir(posixpath.normpath(posixpath.join(root, path)) if path else root):
                 return root
+        if path:
+            roots = sorted(d[: -len(path) - 1] for d in whole.dirs if d.endswith("/" + path))
+            if len(roots) == 1:
+                return roots[0]
         return ""
 
     def artifact(self, namespace: str, name: str) -> tuple[Tree | None, str | None]:

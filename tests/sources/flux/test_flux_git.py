@@ -1,0 +1,56 @@
+"""The commit of a checkout, read from .git without running git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labbook.sources.flux.git import revision
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+OTHER = "fedcba9876543210fedcba9876543210fedcba98"
+
+
+def _git(tmp_path: Path, head: str) -> Path:
+    git = tmp_path / "repo" / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text(head)
+    return git
+
+
+def test_branch_ref(tmp_path):
+    git = _git(tmp_path, "ref: refs/heads/main\n")
+    (git / "refs" / "heads" / "main").write_text(SHA + "\n")
+    assert revision(tmp_path / "repo") == SHA
+
+
+def test_packed_ref(tmp_path):
+    git = _git(tmp_path, "ref: refs/heads/main\n")
+    (git / "packed-refs").write_text(
+        f"# pack-refs with: peeled fully-peeled sorted\n{OTHER} refs/heads/dev\n{SHA} refs/heads/main\n"
+    )
+    assert revision(tmp_path / "repo") == SHA
+
+
+def test_detached_head_and_a_subfolder_of_the_checkout(tmp_path):
+    _git(tmp_path, OTHER + "\n")
+    sub = tmp_path / "repo" / "examples" / "flux"
+    sub.mkdir(parents=True)
+    assert revision(sub) == OTHER
+
+
+def test_worktree_gitdir_file(tmp_path):
+    git = _git(tmp_path, "ref: refs/heads/main\n")
+    (git / "refs" / "heads" / "main").write_text(SHA)
+    work = tmp_path / "worktree"
+    work.mkdir()
+    (work / ".git").write_text(f"gitdir: {git}\n")
+    assert revision(work) == SHA
+
+
+def test_not_a_checkout(tmp_path):
+    assert revision(tmp_path) is None
+
+
+def test_unborn_branch(tmp_path):
+    _git(tmp_path, "ref: refs/heads/main\n")
+    assert revision(tmp_path / "repo") is None
