@@ -95,7 +95,7 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
         return f"missing required key {loc[-1]!r} (expected it to be set)"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
-        fields = sorted(owner.model_fields) if owner else []
+        fields = sorted(f.alias or n for n, f in owner.model_fields.items()) if owner else []  # keys as written
         hint = difflib.get_close_matches(str(loc[-1]), fields, n=1)
         maybe = f"did you mean {hint[0]!r}? " if hint else ""
         return f"unknown key {loc[-1]!r} ({maybe}expected one of: {', '.join(fields)})"
