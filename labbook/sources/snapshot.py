@@ -82,7 +82,12 @@ class Snapshot:
     def observed(self, plan: ReadPlan) -> Observed:
         """The observed cluster, parsed exactly as a live read is."""
         return cluster_parse.observe(
-            self.objects, target=self.file, revision=self.stamp, resources=plan.capacity, absent_kinds=self.absent_kinds
+            self.objects,
+            target=self.file,
+            revision=self.stamp,
+            resources=plan.capacity,
+            labels=plan.labels,
+            absent_kinds=self.absent_kinds,
         )
 
 
@@ -282,7 +287,7 @@ def load(path: Path, plan: ReadPlan) -> Snapshot:
     made = set(envelope.reads)
     for call in plan.calls:
         if read_key(call.path, call.field_selector) not in made:
-            line, col = _mark(tree, "reads")
+            line, col = tree.key_marks.get("reads") or _mark(tree, "reads")
             problems.append(
                 Problem(
                     shown,

@@ -102,8 +102,9 @@ def _int(q: str | None) -> int | None:
     return None if q is None else int(wire.quantity_value(q))
 
 
-def _node(obj: wire.Node, resources: Sequence[str]) -> ObservedNode:
-    labels, cap = obj.metadata.labels, obj.status.capacity
+def _node(obj: wire.Node, resources: Sequence[str], wanted: set[str]) -> ObservedNode:
+    cap = obj.status.capacity
+    labels = {k: v for k, v in obj.metadata.labels.items() if k in wanted or k.startswith(ROLE_PREFIX)}
     info = obj.status.node_info or wire.NodeSystemInfo()
     memory = cap.get("memory")
     return ObservedNode(
@@ -246,16 +247,25 @@ def observe(
     target: str,
     revision: str | None,
     resources: Sequence[str],
+    labels: Sequence[str] = (ARCH_LABEL, GPU_PRODUCT_LABEL),
     absent_kinds: Sequence[str] = (),
 ) -> Observed:
-    """The observed cluster; ``resources`` are the node capacity keys kept as extended resources."""
+    """The observed cluster.
+
+    ``resources`` are the node capacity keys read; node ``labels`` kept are these, the
+    role labels and the keys the DaemonSets read select nodes by (live reads and
+    snapshots then observe exactly the same thing).
+    """
     extended = [r for r in resources if r not in ("cpu", "memory", GPU_RESOURCE)]
+    wanted = set(labels) | {
+        k for o in objects if isinstance(o, wire.DaemonSet) for k in o.spec.template.spec.node_selector
+    }
     warnings: list[ReportWarning] = []
     parts: dict[str, list[Any]] = {k: [] for k in ("nodes", "helmreleases", "kustomizations", "networks", "pools")}
     dss: list[ObservedDaemonSet] = []
     for obj in objects:
         if isinstance(obj, wire.Node):
-            parts["nodes"].append(_node(obj, extended))
+            parts["nodes"].append(_node(obj, extended, wanted))
         elif isinstance(obj, wire.HelmRelease):
             parts["helmreleases"].append(_helmrelease(obj))
         elif isinstance(obj, wire.Kustomization):

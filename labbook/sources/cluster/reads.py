@@ -226,7 +226,12 @@ def read_cluster(target: Target, plan: ReadPlan, *, page_size: int = PAGE_SIZE) 
 def observed(capture: Capture, plan: ReadPlan) -> Observed:
     """The observed cluster from a live capture."""
     return parse.observe(
-        capture.objects, target=capture.context, revision=None, resources=plan.capacity, absent_kinds=capture.absent
+        capture.objects,
+        target=capture.context,
+        revision=None,
+        resources=plan.capacity,
+        labels=plan.labels,
+        absent_kinds=capture.absent,
     )
 
 

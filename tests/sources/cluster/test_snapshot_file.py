@@ -1,0 +1,173 @@
+"""Snapshot files: exactly the facts the checker uses, parsed like a live read, strict about mistakes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from labbook.errors import BadInput
+from labbook.load.inventory import load_inventory
+from labbook.sources import snapshot
+from labbook.sources.cluster.parse import observe, validate
+from labbook.sources.cluster.plan import read_plan
+from tests.conftest import ROOT
+from tests.sources.cluster.apiserver import load_fixture
+
+PLAN = read_plan(load_inventory(ROOT / "inventory"))
+EXAMPLE = ROOT / "examples" / "cluster" / "snapshot.yaml"
+WHEN = datetime(2026, 1, 31, 12, 0, 5, 123456, tzinfo=UTC)
+
+
+def _homelab_objects():
+    """The homelab fixture's objects that a live read of the plan returns (the field selectors applied)."""
+    objects, _ = load_fixture("homelab")
+    selected = {c.field_selector.removeprefix("metadata.name=") for c in PLAN.calls if c.field_selector}
+    read = [
+        o for o in objects if o["kind"] not in ("Secret", "ConfigMap", "DaemonSet") or o["metadata"]["name"] in selected
+    ]
+    good, bad = validate(read)
+    assert not bad
+    return good
+
+
+def test_render_keeps_only_what_the_checker_uses() -> None:
+    text = snapshot.render(_homelab_objects(), PLAN, context="admin@homelab", taken_at=WHEN)
+    assert text.startswith("# labbook cluster snapshot")
+    body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+    for noise in (
+        "managedFields",
+        "last-applied-configuration",
+        "resourceVersion",
+        "uid:",
+        "allocatable",
+        "ephemeral-storage",
+        "hugepages",
+        "kubernetes.io/hostname",
+        "nvidia.com/gpu.memory",
+        "nvidia.com/cuda",
+        "Released",  # only the Ready condition
+        "1.18.3",  # only the newest history entry
+        "isRdma",
+        "notes.txt",
+        "whereabouts",
+        "coredns",
+        "Secret",
+        "CLOUDFLARE",
+    ):
+        assert noise not in body, noise
+    doc = yaml.safe_load(text)
+    assert (doc["labbook_snapshot"], doc["context"], doc["taken_at"]) == (1, "admin@homelab", "2026-01-31T12:00:05Z")
+    nodes = {o["metadata"]["name"]: o for o in doc["objects"] if o["kind"] == "Node"}
+    ryzen = nodes["talos-76w-3r0"]
+    assert ryzen["metadata"]["labels"] == {
+        "kubernetes.io/arch": "amd64",
+        "node-role.kubernetes.io/control-plane": "",
+        "nvidia.com/gpu.product": "NVIDIA-GeForce-RTX-5070-Ti",
+    }
+    spark = nodes["talos-7aj-lwl"]
+    assert "feature.node.kubernetes.io/pci-15b3.present" in spark["metadata"]["labels"]  # a DaemonSet selects on it
+    assert spark["status"]["capacity"] == {
+        "cpu": "20",
+        "memory": "127601212Ki",
+        "nvidia.com/gpu": "1",
+        "nvidia.com/cx7_qsfp": "4",
+    }
+
+
+def test_round_trip_observes_the_same_cluster(tmp_path: Path) -> None:
+    objects = _homelab_objects()
+    path = tmp_path / "snap.yaml"
+    path.write_text(
+        snapshot.render(objects, PLAN, context="admin@homelab", taken_at=WHEN, absent_kinds=["Kustomization"])
+    )
+    loaded = snapshot.load(path, PLAN)
+    assert (loaded.context, loaded.stamp, loaded.absent_kinds) == (
+        "admin@homelab",
+        "2026-01-31T12:00:05Z",
+        ["Kustomization"],
+    )
+    direct = observe(objects, target="x", revision=None, resources=PLAN.capacity, absent_kinds=["Kustomization"])
+    again = loaded.observed(PLAN)
+    assert again.target == str(path) and again.revision == "2026-01-31T12:00:05Z"
+    assert again.model_dump(exclude={"target", "revision"}) == direct.model_dump(exclude={"target", "revision"})
+
+
+def test_example_snapshot_loads() -> None:
+    snap = snapshot.load(EXAMPLE, PLAN)
+    assert snap.context == "admin@homelab" and len(snap.objects) == 36
+
+
+def _broken(tmp_path: Path, old: str, new: str) -> list[str]:
+    text = EXAMPLE.read_text()
+    assert old in text, old
+    path = tmp_path / "snap.yaml"
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(BadInput) as exc:
+        snapshot.load(path, PLAN)
+    return [line.replace(str(path), "snap.yaml") for line in exc.value.lines()]
+
+
+def _line(old: str) -> int:
+    return EXAMPLE.read_text().splitlines().index(old) + 1
+
+
+def test_malformed_yaml(tmp_path: Path) -> None:
+    [line] = _broken(tmp_path, "context: admin@homelab", "context: [admin@homelab")
+    assert line == "snap.yaml:5:9: invalid YAML: did not find expected ',' or ']'"
+
+
+def test_envelope_problems(tmp_path: Path) -> None:
+    assert _broken(tmp_path, "labbook_snapshot: 1", "labbook_snapshot: 2") == [
+        "snap.yaml:3:19: labbook_snapshot: got 2 (expected one of 1)"
+    ]
+    assert _broken(tmp_path, "taken_at: ", "token: x\ntaken_at: ")[0].startswith(
+        "snap.yaml:5:1: token: unknown key 'token' (did you mean 'taken_at'? expected one of:"
+    )
+
+
+def test_object_problems_point_at_the_line(tmp_path: Path) -> None:
+    memory = "      memory: 127601212Ki"
+    n = _line(memory)
+    lines = _broken(tmp_path, memory, "      memory: 128 GB")
+    assert lines == [
+        f"snap.yaml:{n}:15: objects[1].status.capacity.memory: "
+        "got '128 GB' (expected a Kubernetes quantity such as 32, 500m or 127601212Ki)"
+    ]
+    extra = "    lastAttemptedRevision: 0.13.0"
+    n = _line(extra)
+    assert _broken(tmp_path, extra, extra + "\n    lastAttemptedGeneration: 3") == [
+        f"snap.yaml:{n + 1}:5: objects[3].status.lastAttemptedGeneration: unknown key 'lastAttemptedGeneration' "
+        "(did you mean 'lastAttemptedRevision'? expected one of: conditions, history, lastAttemptedRevision)"
+    ]
+
+
+def test_unknown_kind_duplicates_and_missing_reads(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text()
+    first_node = text.index("- apiVersion: v1\n  kind: Node")
+    second = text.index("- apiVersion: v1\n  kind: Node", first_node + 1)
+    node = text[first_node:second]
+    secret = "- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: s\n    namespace: flux-system\n"
+    path = tmp_path / "snap.yaml"
+    path.write_text(text.replace("- /api/v1/nodes\n", "").replace("objects:\n", "objects:\n" + secret + node, 1))
+    with pytest.raises(BadInput) as exc:
+        snapshot.load(path, PLAN)
+    lines = [line.replace(str(path), "snap.yaml") for line in exc.value.lines()]
+    assert lines == [
+        "snap.yaml:6:1: reads: the inventory needs Nodes (/api/v1/nodes), which this snapshot never read "
+        "(expected a snapshot taken with this inventory: run labbook snapshot again)",
+        "snap.yaml:17:9: objects[0]: kind 'Secret' (v1) is not read by the checker (expected one of: Node (v1), "
+        "HelmRelease (helm.toolkit.fluxcd.io/v2), Kustomization (kustomize.toolkit.fluxcd.io/v1), "
+        "NetworkAttachmentDefinition (k8s.cni.cncf.io/v1), ConfigMap (v1), DaemonSet (apps/v1))",
+        "snap.yaml:39:3: objects[2]: Node talos-76w-3r0 again, first on line 21 (expected each object once)",
+    ]
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "snap.yaml"
+    path.write_text("- just\n- a list\n")
+    with pytest.raises(BadInput) as exc:
+        snapshot.load(path, PLAN)
+    assert exc.value.lines() == [f"{path}:1:1: not a snapshot (expected a mapping with labbook_snapshot: 1)"]
