@@ -27,7 +27,7 @@ from labbook.drift.cluster.rdma import compare_daemonsets, compare_networks, com
 from labbook.models.inventory import Inventory
 from labbook.models.observed import Observed
 from labbook.models.report import Report
-from labbook.sources.cluster.plan import MULTUS_COMPONENT, daemonset_targets, read_plan
+from labbook.sources.cluster.plan import MULTUS_COMPONENT, daemonset_targets, helm_identity, read_plan
 
 __all__ = ["compare_cluster", "same_version", "three_way"]
 
@@ -47,7 +47,7 @@ def _absent(out: Findings, inv: Inventory, seen: Observed) -> None:
         else:
             subject = next((f"component/{c.id}" for c in inv.platform.components if c.helm or c.kustomization), "")
         count = {
-            "HelmRelease": sum(len(c.helm) for c in inv.platform.components),
+            "HelmRelease": len({helm_identity(c, i) for c in inv.platform.components for i in range(len(c.helm))}),
             "Kustomization": sum(1 for c in inv.platform.components if c.kustomization),
             "NetworkAttachmentDefinition": len(inv.rdma.networks),
         }.get(kind, 0)
