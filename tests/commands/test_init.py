@@ -1,0 +1,74 @@
+"""`labbook init --from-flux`: a valid inventory that drift then finds in sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labbook.load.inventory import load_inventory
+from tests.conftest import ROOT, run_labbook
+
+
+def test_init_from_the_example_then_drift_is_in_sync(tmp_path: Path):
+    result = run_labbook("init", "--from-flux", str(ROOT / "examples/flux"), "--inventory", "inv", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0].startswith(
+        "wrote inv/platform.yaml: 25 components in 19 categories, 3 ignore rules"
+    )
+    inventory = load_inventory(tmp_path / "inv")
+    assert inventory.hardware.nodes == [] and inventory.rdma.links == [] and inventory.site.philosophy == []
+    assert inventory.site.cluster.name == "homelab"
+    sriov = inventory.platform.component("sriov-device-plugin")
+    assert sriov.kustomization.path == "./infrastructure/gpu/sriov-device-plugin"
+    cilium = inventory.platform.component("cilium")
+    assert (cilium.namespace, cilium.helm[0].chart, cilium.helm[0].version) == ("kube-system", "cilium", "1.18.4")
+    assert {(r.kind, r.name) for r in inventory.platform.ignore} == {
+        ("Kustomization", "flux-system"),
+        ("Kustomization", "infrastructure"),
+        ("Kustomization", "apps"),
+    }
+    drift = run_labbook("drift", "flux", "--repo", str(ROOT / "examples/flux"), "--inventory", "inv", cwd=tmp_path)
+    assert drift.code == 0, drift.out
+    assert "in sync: 25 subjects checked" in drift.out
+
+
+def test_init_keeps_the_files_it_wrote_in_the_example_style(tmp_path: Path):
+    run_labbook("init", "--from-flux", str(ROOT / "examples/flux"), "--inventory", "inv", cwd=tmp_path)
+    text = (tmp_path / "inv/platform.yaml").read_text()
+    assert text.startswith("# What runs on the cluster, as ")
+    assert "            source: {kind: HelmRepository, name: cilium, namespace: flux-system}\n" in text
+    assert "flux: {name: " not in text.split("- id: cilium")[1].split("- id:")[0]
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path):
+    (tmp_path / "inv").mkdir()
+    (tmp_path / "inv/site.yaml").write_text("title: mine\n")
+    result = run_labbook("init", "--from-flux", str(ROOT / "examples/flux"), "--inventory", "inv", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "inv/site.yaml: already exists (expected --force to overwrite it)\n"
+    assert (tmp_path / "inv/site.yaml").read_text() == "title: mine\n"
+    assert not (tmp_path / "inv/platform.yaml").exists()
+    forced = run_labbook(
+        "init", "--from-flux", str(ROOT / "examples/flux"), "--inventory", "inv", "--force", cwd=tmp_path
+    )
+    assert forced.code == 0
+    assert (tmp_path / "inv/site.yaml").read_text() != "title: mine\n"
+
+
+def test_init_names_releases_that_need_a_flux_reference(tmp_path: Path):
+    repo = ROOT / "tests/fixtures/flux/helmrelease-versions"
+    result = run_labbook("init", "--from-flux", str(repo), "--inventory", "inv", cwd=tmp_path)
+    assert result.code == 0, result.err
+    inventory = load_inventory(tmp_path / "inv")
+    moved = inventory.platform.component("installs-elsewhere")
+    assert moved.namespace == "web" and moved.helm[0].flux.namespace == "apps"
+    rules = {(r.kind, r.name): r.reason for r in inventory.platform.ignore}
+    assert set(rules) == {("HelmRelease", "dangling"), ("Kustomization", "flux-system")}
+    assert "cannot be resolved offline" in rules[("HelmRelease", "dangling")]
+    assert run_labbook("drift", "flux", "--repo", str(repo), "--inventory", "inv", cwd=tmp_path).code == 0
+
+
+def test_init_from_an_unreadable_repo_is_exit_2(tmp_path: Path):
+    result = run_labbook("init", "--from-flux", "nowhere", "--inventory", "inv", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "nowhere: repository folder not found (expected a checked-out Flux repository)\n"
+    assert not (tmp_path / "inv").exists()
