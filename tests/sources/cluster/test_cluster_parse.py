@@ -117,7 +117,7 @@ def test_homelab_fixture_observed() -> None:
     assert ks.ready is True and ks.revision.startswith("main@sha1:")
     sriov = next(d for d in seen.daemonsets if d.name == "sriov-device-plugin")
     assert (sriov.desired, sriov.ready) == (2, 2)
-    assert sriov.node_selector == {"feature.node.kubernetes.io/pci-15b3.present": "true", "kubernetes.io/arch": "arm64"}
+    assert sriov.node_selector == {"kubernetes.io/arch": "arm64", "nvidia.com/gpu.product": "NVIDIA-GB10"}
 
 
 def _cm(config: str) -> dict[str, Any]:

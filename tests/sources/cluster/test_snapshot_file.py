@@ -53,6 +53,7 @@ def test_render_keeps_only_what_the_checker_uses() -> None:
         "isRdma",
         "notes.txt",
         "whereabouts",
+        "feature.node.kubernetes.io",  # no DaemonSet read selects on NFD labels
         "coredns",
         "Secret",
         "CLOUDFLARE",
@@ -68,7 +69,7 @@ def test_render_keeps_only_what_the_checker_uses() -> None:
         "nvidia.com/gpu.product": "NVIDIA-GeForce-RTX-5070-Ti",
     }
     spark = nodes["talos-7aj-lwl"]
-    assert "feature.node.kubernetes.io/pci-15b3.present" in spark["metadata"]["labels"]  # a DaemonSet selects on it
+    assert spark["metadata"]["labels"]["nvidia.com/gpu.product"] == "NVIDIA-GB10"  # also what a DaemonSet selects on
     assert spark["status"]["capacity"] == {
         "cpu": "20",
         "memory": "127601212Ki",
