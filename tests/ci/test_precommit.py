@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,27 @@ def test_validate_hook_runs_in_a_consumer_layout(cli, tmp_path: Path, inventory_
     bad = cli(*_argv(hook["entry"]), cwd=tmp_path)
     assert bad.code == 2
     assert re.fullmatch(r"inventory/hardware\.yaml:\d+:\d+: nodes\[1\]\.arch: got 'arm65' \(expected .*\)\n", bad.err)
+
+
+def test_drift_flux_hook_runs_in_a_flux_repository_that_keeps_its_inventory(cli, tmp_path: Path) -> None:
+    """The manifest's default: the repository being committed is the Flux repository (``--repo .``)."""
+    example = ROOT / "examples" / "flux"
+    if not example.is_dir():
+        pytest.skip("examples/flux is not there yet")
+    repo = tmp_path / "flux"
+    shutil.copytree(example, repo)
+    shutil.copytree(ROOT / "inventory", repo / "inventory")
+    hook = next(h for h in manifest() if h["id"] == "labbook-drift-flux")
+    ok = cli(*_argv(hook["entry"]), cwd=repo)
+    assert ok.code == 0, ok.out + ok.err
+    platform = repo / "inventory" / "platform.yaml"
+    text = platform.read_text(encoding="utf-8")
+    version = re.search(r"chart: longhorn\n\s+version: (\S+)", text)
+    assert version, "the example inventory no longer pins a longhorn chart"
+    platform.write_text(text.replace(version[0], version[0].replace(version[1], "0.0.1")), encoding="utf-8")
+    drift = cli(*_argv(hook["entry"], ["--format", "github"]), cwd=repo)
+    assert drift.code == 1, drift.out + drift.err
+    assert re.search(r"^::error file=inventory/platform\.yaml,line=\d+,", drift.out, re.M), drift.out
 
 
 def test_drift_docs_hook_runs_in_a_consumer_layout(cli, tmp_path: Path, inventory_copy: Path) -> None:
