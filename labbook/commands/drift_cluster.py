@@ -47,6 +47,8 @@ def read_live(args: argparse.Namespace, plan: ReadPlan) -> Observed:
 
 def _inputs(args: argparse.Namespace) -> tuple[Inventory, Observed | None]:
     problems: list[Problem | str] = list(check_timeout(args))
+    if args.snapshot and args.kubeconfig:
+        problems.append(Problem("--kubeconfig", None, None, "not used with --snapshot (expected one or the other)"))
     inventory = git = None
     try:
         inventory = load_inventory(Path(args.inventory))
