@@ -55,6 +55,8 @@ class FluxKustomization:
     """Why it was not built (another repository, missing path …)."""
     objects: list[Res] = field(default_factory=list)
     """The objects it applies (kept kinds only), after substitution."""
+    shadowed: list[Res] = field(default_factory=list)
+    """Objects it applies that an earlier Kustomization already applied (kept there, warned about)."""
 
     @property
     def path(self) -> str:
@@ -260,6 +262,7 @@ class _Reader:
             self.diag.warn(
                 obj.file, obj.line, f"{obj.describe()} is also applied by {other}; the first one read is kept"
             )
+            item.shadowed.append(obj)
             return
         self.owner[key] = item
         self.objects.append(obj)
