@@ -170,6 +170,45 @@ def load_fixture(name: str | Path) -> tuple[list[dict[str, Any]], set[str]]:
     return objects, absent
 
 
+@dataclass(frozen=True)
+class Grant:
+    """One RBAC rule as it applies to one account: what it may do, and where."""
+
+    group: str
+    """API group (``""`` for core)."""
+    resource: str
+    """Resource (plural)."""
+    verbs: frozenset[str]
+    """Allowed verbs."""
+    namespace: str | None
+    """Namespace of the RoleBinding, or None for a ClusterRoleBinding."""
+
+
+def rbac_grants(path: Path, namespace: str, name: str) -> list[Grant]:
+    """What the RBAC objects in ``path`` allow the ServiceAccount ``namespace/name``."""
+    docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+    roles = {
+        (d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]): d
+        for d in docs
+        if d["kind"].endswith("Role")
+    }
+    grants: list[Grant] = []
+    for b in (d for d in docs if d["kind"] in ("ClusterRoleBinding", "RoleBinding")):
+        if not any(
+            s["kind"] == "ServiceAccount" and (s.get("namespace"), s["name"]) == (namespace, name)
+            for s in b["subjects"]
+        ):
+            continue
+        scope = b["metadata"]["namespace"] if b["kind"] == "RoleBinding" else None
+        ref = b["roleRef"]
+        role = roles[(ref["kind"], None if ref["kind"] == "ClusterRole" else scope, ref["name"])]
+        for rule in role.get("rules", []):
+            for group in rule.get("apiGroups", []):
+                for resource in rule.get("resources", []):
+                    grants.append(Grant(group, resource, frozenset(rule.get("verbs", [])), scope))
+    return grants
+
+
 class _TLSServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -212,6 +251,7 @@ class ApiServer:
         token: str = "labbook-test-token",
         absent: Iterable[str] = (),
         ca: trustme.CA | None = None,
+        rbac: list[Grant] | None = None,
     ) -> None:
         self.ca = ca or trustme.CA()
         """The CA that signed the server certificate."""
@@ -219,6 +259,8 @@ class ApiServer:
         """The only bearer token accepted."""
         self.absent = set(absent)
         """``plural.group`` resources not served (CRD not installed)."""
+        self.rbac = rbac
+        """When set, only these grants are authorized (403 otherwise), as kube-apiserver's RBAC authorizer."""
         self.faults: dict[str, Fault] = {}
         """Faults by plural, e.g. ``{"nodes": Fault(status=403)}``."""
         self.log: list[Request] = []
@@ -363,6 +405,9 @@ class ApiServer:
         if key is None or key not in RESOURCES or f"{key[2]}.{key[0]}" in self.absent:
             self._fail(h, req, 404, "NotFound", "the server could not find the requested resource")
             return
+        if self.rbac is not None and not self._allowed(key[0], key[2], m.group("ns")):
+            self._fault_status(h, req, Fault(status=403), key, m.group("ns"))
+            return
         fault = self.faults.get(key[2], Fault())
         if fault.delay and self._stop.wait(fault.delay):
             return
@@ -383,6 +428,13 @@ class ApiServer:
             self._stop.wait(120)
             return
         self._send(h, req, 200, body)
+
+    def _allowed(self, group: str, plural: str, ns: str | None) -> bool:
+        return any(
+            g.group == group and g.resource == plural and ("list" in g.verbs or "*" in g.verbs)
+            and (g.namespace is None or g.namespace == ns)
+            for g in self.rbac or []
+        )  # fmt: skip
 
     def _fault_status(self, h: _Handler, req: Request, fault: Fault, key: tuple[str, str, str], ns: str | None) -> None:
         group, _, plural = key
