@@ -48,12 +48,12 @@ def _report_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE, for the site's status page")
 
 
-def _repo_opts(p: argparse.ArgumentParser, *, required: bool = False) -> None:
+def _repo_opts(p: argparse.ArgumentParser, *, required: bool = False, note: str = " (default: examples/flux)") -> None:
     p.add_argument(
         "--repo",
         metavar="DIR",
         required=required,
-        help="checked-out Flux repository" + ("" if required else " (default: examples/flux)"),
+        help="checked-out Flux repository" + ("" if required else note),
     )
     p.add_argument(
         "--path",
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("cluster", "drift_cluster", "compare the inventory with a live cluster or a snapshot", dsub)
     _cluster_opts(p, snapshot=True)
-    _repo_opts(p)
+    _repo_opts(p, note=": also label each version finding docs-stale, not-reconciled or out-of-band")
     _report_opts(p)
     p = add("docs", "drift_docs", "check figures and node names in hand-written docs/ against the inventory", dsub)
     p.add_argument("--docs", metavar="DIR", default="docs", help="docs folder (default: docs/)")
