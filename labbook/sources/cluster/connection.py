@@ -97,6 +97,16 @@ def _from_kubeconfig(target: Target) -> Connection:
     path = os.path.expanduser(target.kubeconfig) if target.kubeconfig else None
     if path is not None and not os.path.isfile(path):
         raise BadInput(Problem(shown, None, None, "kubeconfig not found (expected an existing kubeconfig file)"))
+    if path is None and not os.environ.get("KUBECONFIG") and not os.path.isfile(os.path.expanduser(shown)):
+        raise BadInput(
+            Problem(
+                shown,
+                None,
+                None,
+                "no kubeconfig (expected one: pass --kubeconfig, set $KUBECONFIG, "
+                "or use --in-cluster in a pod or --snapshot offline)",
+            )
+        )
     try:
         contexts, current = config.list_kube_config_contexts(config_file=path)
         names = [c.get("name") for c in contexts or []]
