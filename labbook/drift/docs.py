@@ -95,7 +95,7 @@ class _Facts:
         self.nodes = [n.name for n in hw.nodes]
         self.ids = set(self.nodes) | inventory.ids() | {link.id for link in inventory.rdma.links}
         self.ids |= {nad.name for nad in inventory.rdma.networks}
-        first = inventory.where(f"node/{hw.nodes[0].name}")
+        first = inventory.where(f"node/{hw.nodes[0].name}") if hw.nodes else None
         self.hardware = Location(file=first.file) if first else None
         self.link_where = {link.id: inventory.where(f"rdma/{link.id}", "speed_gbps") for link in inventory.rdma.links}
 
@@ -125,7 +125,10 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             facts.nodes,
             facts.hardware,
-            f"The page names node {value}, which is not in the inventory (expected one of {', '.join(facts.nodes)})",
+            f"The page names node {value}, which is not in the inventory "
+            + (
+                f"(expected one of {', '.join(facts.nodes)})" if facts.nodes else "(expected a node; it lists none yet)"
+            ),
         )
     if kind == "link_gbps":
         if any(_same(value, speed) for speed in facts.links.values()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -209,3 +210,18 @@ def test_name_shapes_follow_the_inventory(inventory_copy: Path) -> None:
     assert name_shapes(inventory) == ["ryzen-[a-z0-9]{2}", "talos-[a-z0-9]{3}-[a-z0-9]{3}"]
     report = compare_docs(inventory, _observed("ryzen-01 and ryzen-02.\n", inventory), NOW)
     assert _found(report) == [(1, "node_name", "ryzen-02", ["ryzen-01", "talos-7aj-lwl", "talos-ysi-4k0"])]
+
+
+def test_an_inventory_without_nodes_yet(inventory_copy: Path) -> None:
+    """`labbook init` leaves hardware.yaml without nodes: every figure is then unsupported, nothing crashes."""
+    (inventory_copy / "hardware.yaml").write_text("memory_tolerance_percent: 8\n", encoding="utf-8")
+    rdma = inventory_copy / "rdma.yaml"
+    rdma.write_text("links: []\n", encoding="utf-8")
+    platform = inventory_copy / "platform.yaml"
+    platform.write_text(
+        re.sub(r"\n\s+runs_on:.*(\n\s{10,}.*)*", "", platform.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    inventory = load_inventory(inventory_copy)
+    assert inventory.hardware.nodes == []
+    report = compare_docs(inventory, _observed("A three-node cluster with 56 cores, talos-7aj-lwl.\n", inventory), NOW)
+    assert _found(report) == [(1, "nodes", 3, 0), (1, "cores", 56, 0), (1, "node_name", "talos-7aj-lwl", [])]

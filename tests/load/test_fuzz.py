@@ -257,7 +257,8 @@ def check(case: Case) -> str | None:
         (journal / ENTRY_NAME).write_bytes(ENTRY)
         broken = journal / ENTRY_NAME if case.target == "journal" else root / case.target
         broken.write_bytes(case.data)
-        files = {display(broken)}
+        # a broken file can make another one wrong (a deleted node leaves dangling references elsewhere)
+        files = {display(p) for p in (*inventory.iterdir(), *journal.iterdir())}
 
         try:
             if case.target == "journal":
