@@ -243,6 +243,13 @@ def transport_error(conn: Connection, call: ListCall, exc: Exception) -> SourceU
             reason="refused",
             target=conn.server,
         )
+    if isinstance(reason, urllib3.exceptions.ResponseError):  # with retries off, a redirect ends here
+        return SourceUnavailable(
+            f"{where}: GET {url}: the server answered with a redirect "
+            "(expected the API server itself, not a proxy or login page: check the server address of the context)",
+            reason="redirect",
+            target=conn.server,
+        )
     if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
         return SourceUnavailable(
             f"{where}: connecting to {conn.server} timed out after {t} s "

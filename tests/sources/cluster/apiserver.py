@@ -81,6 +81,8 @@ class Fault:
     """Answer 200 with a body that is not JSON."""
     loop_continue: bool = False
     """Hand back the same continue token on every page."""
+    redirect: str | None = None
+    """Answer 302 Found to this location (a proxy's login page)."""
 
 
 @dataclass
@@ -258,10 +260,14 @@ class ApiServer:
             self.log.append(req)
         return req
 
-    def _send(self, h: _Handler, req: Request, code: int, body: bytes, *, length: int | None = None) -> None:
+    def _send(
+        self, h: _Handler, req: Request, code: int, body: bytes, *, length: int | None = None, location: str = ""
+    ) -> None:
         req.status = code
         try:
             h.send_response(code)
+            if location:
+                h.send_header("Location", location)
             h.send_header("Content-Type", "application/json")
             h.send_header("Content-Length", str(len(body) if length is None else length))
             h.end_headers()
@@ -303,6 +309,9 @@ class ApiServer:
             return
         if fault.status:
             self._fault_status(h, req, fault, key, m.group("ns"))
+            return
+        if fault.redirect:
+            self._send(h, req, 302, b"{}", location=fault.redirect)
             return
         if fault.malformed:
             self._send(h, req, 200, b'{"kind": "List", "items": [{"metadata": ')

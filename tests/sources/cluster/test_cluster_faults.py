@@ -158,6 +158,17 @@ def test_continue_token_that_loops(serve: Callable[..., ApiServer], tmp_path: Pa
     assert len([r for r in server.log if "helmreleases" in r.path]) == 2
 
 
+def test_redirect_is_not_followed(serve, tmp_path: Path) -> None:
+    server = serve("homelab")
+    server.faults["nodes"] = Fault(redirect=f"{server.url}/login?next=/api/v1/nodes")
+    _one_line_exit_3(
+        _check(server.kubeconfig(tmp_path / "kc.yaml")),
+        r"GET https://127\.0\.0\.1:\d+/api/v1/nodes: the server answered with a redirect \(expected the API server "
+        r"itself, not a proxy or login page",
+    )
+    assert [r.path for r in server.log] == ["/api/v1/nodes"]
+
+
 @pytest.mark.parametrize("field", ["capacity", "history"], ids=["bad-quantity", "bad-history"])
 def test_object_in_an_unusable_shape(serve: Callable[..., ApiServer], tmp_path: Path, field: str) -> None:
     server = serve("homelab")
