@@ -28,12 +28,13 @@ from labbook.errors import LabbookError
 from labbook.load.site import SiteData, site_data
 from labbook.models.journal import JournalEntry
 from labbook.render import pages
-from labbook.render.journal import entry_footer
+from labbook.render.journal import entry_footer, series_index
 
 EXCERPT = "<!-- more -->"
 """The blog's excerpt separator (``post_excerpt_separator``)."""
 
 _POSTS = "_labbook_posts"
+_SERIES = "_labbook_series"
 
 
 def _data(config: Any) -> SiteData:
@@ -70,6 +71,7 @@ def on_files(files: Files, config: Any) -> Files:
     if clashes:
         raise PluginError("\n".join(clashes))
     setattr(config, _POSTS, posts)
+    setattr(config, _SERIES, series_index(data.journal, data.drafts))
     return files
 
 
@@ -83,4 +85,5 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         page.meta["description"] = entry.front.summary
     if EXCERPT not in markdown:
         markdown = markdown.rstrip("\n") + f"\n\n{EXCERPT}\n"
-    return markdown + entry_footer(entry, data.journal, data.inventory, data.drafts)
+    index = getattr(config, _SERIES, None)
+    return markdown + entry_footer(entry, data.journal, data.inventory, data.drafts, index)

@@ -8,6 +8,7 @@ links relative to the page it is on.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -29,6 +30,8 @@ def define_env(env: Any) -> None:
     def here() -> str:
         return env.page.file.src_uri
 
+    month_counts = cache(lambda: journal.month_counts(entries, drafts))  # the blog repeats the index per page
+
     t = inv.hardware.totals
     env.variables["totals"] = {
         "nodes": t.nodes,
@@ -49,7 +52,7 @@ def define_env(env: Any) -> None:
         "learning": lambda: tables.text_list(inv.site.learning),
         "philosophy": lambda: tables.text_list(inv.site.philosophy),
         "recent": lambda count=None: journal.recent(entries, count or inv.site.recent, here(), drafts),
-        "journal_months": lambda: journal.months(entries, here(), drafts),
+        "journal_months": lambda: journal.months(entries, here(), drafts, month_counts()),
         "node_sections": lambda: tables.node_sections(inv, entries, here(), drafts),
         "hardware_diagram": lambda: diagrams.hardware_diagram(inv),
         "topology_diagram": lambda: diagrams.topology_diagram(inv),

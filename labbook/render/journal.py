@@ -55,9 +55,19 @@ def archive_path(year: int, month: int) -> str:
     return f"journal/archive/{year:04d}/{month:02d}.md"
 
 
-def months(journal: Journal, page: str = pages.JOURNAL, drafts: bool = False) -> str:
-    """One link per month that has entries, newest first, with the number of entries."""
-    counts = Counter((e.date.year, e.date.month) for e in _visible(journal, drafts))
+def month_counts(journal: Journal, drafts: bool = False) -> Counter[tuple[int, int]]:
+    """Entries per (year, month)."""
+    return Counter((e.date.year, e.date.month) for e in _visible(journal, drafts))
+
+
+def months(
+    journal: Journal, page: str = pages.JOURNAL, drafts: bool = False, counts: Counter[tuple[int, int]] | None = None
+) -> str:
+    """One link per month that has entries, newest first, with the number of entries.
+
+    ``counts`` (from :func:`month_counts`) saves recounting when many pages show the line.
+    """
+    counts = month_counts(journal, drafts) if counts is None else counts
     if not counts:
         return "No journal entries yet.\n"
     items = [
@@ -67,12 +77,28 @@ def months(journal: Journal, page: str = pages.JOURNAL, drafts: bool = False) ->
     return " · ".join(items) + "\n"
 
 
-def series_box(entry: JournalEntry, journal: Journal, drafts: bool = False) -> str:
-    """An admonition listing the entry's series in order, the entry itself in bold."""
+def series_index(journal: Journal, drafts: bool = False) -> dict[str, list[JournalEntry]]:
+    """Every series' parts, oldest first: :meth:`Journal.series` for all series in one pass."""
+    index: dict[str, list[JournalEntry]] = {}
+    for e in _visible(journal, drafts):
+        if e.front.series:
+            index.setdefault(e.front.series, []).append(e)
+    for parts in index.values():
+        parts.sort(key=lambda e: (e.date, e.slug))
+    return index
+
+
+def series_box(
+    entry: JournalEntry, journal: Journal, drafts: bool = False, index: dict[str, list[JournalEntry]] | None = None
+) -> str:
+    """An admonition listing the entry's series in order, the entry itself in bold.
+
+    ``index`` (from :func:`series_index`) saves a pass over the journal per entry.
+    """
     name = entry.front.series
     if not name:
         return ""
-    parts = journal.series(name, drafts=drafts)
+    parts = index.get(name, []) if index is not None else journal.series(name, drafts=drafts)
     page = pages.post_path(entry)
     lines = []
     for i, part in enumerate(parts, 1):
@@ -95,9 +121,15 @@ def related_line(entry: JournalEntry, inventory: Inventory) -> str:
     return "**Related:** " + " · ".join(links) + "\n" if links else ""
 
 
-def entry_footer(entry: JournalEntry, journal: Journal, inventory: Inventory, drafts: bool = False) -> str:
+def entry_footer(
+    entry: JournalEntry,
+    journal: Journal,
+    inventory: Inventory,
+    drafts: bool = False,
+    index: dict[str, list[JournalEntry]] | None = None,
+) -> str:
     """What the hook appends to an entry: its series in order and what it relates to."""
-    parts = [p for p in (series_box(entry, journal, drafts), related_line(entry, inventory)) if p]
+    parts = [p for p in (series_box(entry, journal, drafts, index), related_line(entry, inventory)) if p]
     if not parts:
         return ""
     return f"\n\n{FOOTER_MARK}\n\n---\n\n" + "\n".join(parts)

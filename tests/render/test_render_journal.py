@@ -78,3 +78,20 @@ def test_months_link_each_archive_page_with_counts(small) -> None:
         ("December 2025", "archive/2025/12.md"),
     ]
     assert doc.text() == "January 2026 (2) · December 2025 (1)"
+
+
+@pytest.mark.parametrize("drafts", [False, True], ids=["build", "serve"])
+def test_series_index_gives_what_the_journal_gives(small, drafts: bool) -> None:
+    index = render.series_index(small, drafts)
+    assert {name: [e.slug for e in parts] for name, parts in index.items()} == {
+        "S": [e.slug for e in small.series("S", drafts=drafts)]
+    }
+    for entry in small.entries:
+        with_index = render.entry_footer(entry, small, example()[0], drafts, index)
+        assert with_index == render.entry_footer(entry, small, example()[0], drafts)
+
+
+def test_month_counts_can_be_shared_between_pages(small) -> None:
+    counts = render.month_counts(small)
+    assert render.months(small, "journal/index.md", counts=counts) == render.months(small, "journal/index.md")
+    assert render.months(small, "journal/page/2.md", counts=counts).startswith("[January 2026](../archive/2026/01.md)")
