@@ -40,6 +40,13 @@ def title(report: Report) -> str:
     return f"labbook drift {report.source}"
 
 
+def revision(rev: str | None) -> str:
+    """A git commit shortened to 12 characters; anything else (a snapshot stamp) as is."""
+    if rev and len(rev) == 40 and all(c in "0123456789abcdef" for c in rev):
+        return rev[:12]
+    return rev or ""
+
+
 def shown(value: object) -> str:
     """A documented/observed value as people read it."""
     if value is None:

@@ -6,7 +6,7 @@ closing line says how many were left out.
 
 from __future__ import annotations
 
-from labbook.formats import shown, title
+from labbook.formats import revision, shown, title
 from labbook.models.report import Finding, Report
 
 CAP = 1024 * 1024
@@ -36,7 +36,7 @@ def _row(f: Finding) -> str:
 
 def render_markdown(report: Report, cap: int = CAP) -> str:
     """Heading, verdict, findings table and warnings, never longer than ``cap`` bytes."""
-    against = cell(report.target) + (f" @ `{report.revision[:12]}`" if report.revision else "")
+    against = cell(report.target) + (f" @ `{revision(report.revision)}`" if report.revision else "")
     verdict = (
         f"✅ in sync — {report.counts.checked} subjects checked"
         if report.in_sync

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from labbook.formats import shown, title
+from labbook.formats import revision, shown, title
 from labbook.models.report import Finding, Report
 
 
@@ -33,7 +33,7 @@ def _finding(f: Finding) -> list[str]:
 
 def render_text(report: Report) -> str:
     """Findings grouped by subject, then warnings, then a one-line verdict."""
-    against = report.target + (f" @ {report.revision[:12]}" if report.revision else "")
+    against = report.target + (f" @ {revision(report.revision)}" if report.revision else "")
     out = [f"{title(report)}: {against}"]
     for subject, group in groupby(report.findings, key=lambda f: f.subject):
         out.append("")
