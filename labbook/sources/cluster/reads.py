@@ -136,16 +136,18 @@ def _page(conn: Connection, apis: _Apis, call: ListCall, token: str | None, limi
             reason="malformed",
             target=conn.server,
         ) from exc
-    items = doc.get("items") if isinstance(doc, dict) else None
-    meta = doc.get("metadata") if isinstance(doc, dict) else None
-    if not isinstance(items, (list, type(None))) or not isinstance(meta, (dict, type(None))):
+    is_list = isinstance(doc, dict) and "items" in doc
+    items = doc.get("items") if is_list else None
+    meta = (doc.get("metadata") if is_list else None) or {}
+    token = meta.get("continue") if isinstance(meta, dict) else None
+    if not is_list or not isinstance(items, (list, type(None))) or not isinstance(token, (str, type(None))):
         raise SourceUnavailable(
             f"{conn.where()}: GET {conn.server}{call.path}: the response is not a list "
             f"(expected a {call.kind}List with items and metadata)",
             reason="malformed",
             target=conn.server,
         )
-    return {"items": items or [], "continue": (meta or {}).get("continue") or None}
+    return {"items": items or [], "continue": token or None}
 
 
 def list_all(

@@ -83,6 +83,8 @@ class Fault:
     """Hand back the same continue token on every page."""
     redirect: str | None = None
     """Answer 302 Found to this location (a proxy's login page)."""
+    body: bytes | None = None
+    """Answer 200 with this body instead of the list."""
 
 
 @dataclass
@@ -312,6 +314,9 @@ class ApiServer:
             return
         if fault.redirect:
             self._send(h, req, 302, b"{}", location=fault.redirect)
+            return
+        if fault.body is not None:
+            self._send(h, req, 200, fault.body)
             return
         if fault.malformed:
             self._send(h, req, 200, b'{"kind": "List", "items": [{"metadata": ')

@@ -142,6 +142,15 @@ def test_malformed_json(serve: Callable[..., ApiServer], tmp_path: Path) -> None
     )
 
 
+def test_json_that_is_not_a_list(serve, tmp_path: Path) -> None:
+    server = serve("homelab")
+    server.faults["nodes"] = Fault(body=b'{"kind": "Status", "apiVersion": "v1", "status": "Success"}')
+    _one_line_exit_3(
+        _check(server.kubeconfig(tmp_path / "kc.yaml")),
+        r"GET https://127\.0\.0\.1:\d+/api/v1/nodes: the response is not a list \(expected a NodeList with items",
+    )
+
+
 def test_continue_token_that_loops(serve: Callable[..., ApiServer], tmp_path: Path) -> None:
     server = serve("homelab")
     template = server.objects[("helm.toolkit.fluxcd.io", "v2", "helmreleases")][0]
