@@ -25,6 +25,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from labbook.errors import LabbookError
+from labbook.files import display
 from labbook.load.site import SiteData, site_data
 from labbook.models.journal import JournalEntry
 from labbook.render import pages
@@ -54,22 +55,23 @@ def on_config(config: Any) -> Any:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    """Add every journal entry under the blog's posts folder."""
+    """Add every journal entry under the blog's posts folder (which must hold nothing else)."""
     data = _data(config)
+    docs = display(config.docs_dir)
+    strays = [
+        f"{docs}/{f.src_uri}: a page in the blog's posts folder "
+        f"(expected journal entries in {display(data.paths.journal)}/, where labbook validates them)"
+        for f in files.documentation_pages()
+        if f.src_uri.startswith(pages.POSTS + "/")
+    ]
+    if strays:
+        raise PluginError("\n".join(strays))
     posts: dict[str, JournalEntry] = {}
-    clashes = []
     for entry in data.journal.entries:
         src_uri = pages.post_path(entry)
-        if files.get_file_from_path(src_uri) is not None:
-            clashes.append(
-                f"docs/{src_uri}: clashes with journal entry {entry.path} (expected entries only in journal/)"
-            )
-            continue
         abs_src = data.paths.journal / src_uri.rsplit("/", 1)[-1]
         files.append(File.generated(config, src_uri, abs_src_path=str(abs_src)))
         posts[src_uri] = entry
-    if clashes:
-        raise PluginError("\n".join(clashes))
     setattr(config, _POSTS, posts)
     setattr(config, _SERIES, series_index(data.journal, data.drafts))
     return files

@@ -137,3 +137,16 @@ def test_drafts_follow_the_blog_plugin(project: Path) -> None:
     draft_page = next((result.site / "journal" / "2026").rglob("index.html"))
     box = parse(draft_page.read_text(encoding="utf-8")).find("div", cls="abstract")
     assert [li.text() for li in box.iter("li")][-1] == "GPU-Direct RDMA on unified memory (this entry)"
+
+
+def test_pages_in_the_posts_folder_are_refused(project: Path) -> None:
+    posts = project / "docs" / "journal" / "posts"
+    posts.mkdir(parents=True, exist_ok=True)
+    (posts / "2026-01-01-sneaky.md").write_text("---\ntitle: Sneaky\ndate: 2026-01-01\n---\n\nNot validated.\n")
+    result = build(project)
+    assert result.code != 0
+    assert (
+        "docs/journal/posts/2026-01-01-sneaky.md: a page in the blog's posts folder "
+        "(expected journal entries in journal/, where labbook validates them)" in result.output
+    )
+    assert "Traceback" not in result.output
