@@ -137,11 +137,11 @@ def _short(name: str, note: str | None) -> str:
 
 
 def whats_running(inv: Inventory, page: str = pages.HOME) -> str:
-    """One line per category: its components, each linked to the Platform page."""
+    """One line per category: its components with their notes, each linked to the Platform page."""
     lines = []
     for cat in inv.platform.categories:
         items = [
-            f"[{_short(c.name, c.notes[0] if c.notes else None)}]({rel(page, pages.PLATFORM, c.id)})"
+            f"[{_short(c.name, ', '.join(c.notes) or None)}]({rel(page, pages.PLATFORM, c.id)})"
             for c in cat.components
         ]
         anchor = rel(page, pages.PLATFORM, pages.category_anchor(cat.id))

@@ -81,9 +81,9 @@ def test_whats_running_lists_every_category_and_component_in_order() -> None:
     assert [li.find("strong").text() for li in items] == [c.name for c in inv.platform.categories]
     networking = items[1]
     assert [a.text() for a in networking.iter("a")][1:] == [
-        "Cilium (kube-proxy replacement)",
+        "Cilium (kube-proxy replacement, native routing)",
         "MetalLB (L2 mode)",
-        "kgateway (Gateway API)",
+        "kgateway (Gateway API, Envoy)",
         "Tailscale (subnet routing via a Connector)",
     ]
     assert networking.find("a", href="platform.md#cilium")
