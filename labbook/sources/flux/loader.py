@@ -21,6 +21,8 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from labbook.sources.flux import textscan
+
 try:
     _CBase = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -149,11 +151,7 @@ def _problem(exc: Exception) -> FileProblem:
     return FileProblem(mark.line + 1 if mark is not None else None, f"cannot parse YAML: {text}")
 
 
-def load(data: bytes, *, keep_all: bool = False) -> tuple[list[Doc], FileProblem | None]:
-    """Every document of ``data``; only kinds in :data:`KEPT_KINDS` are constructed unless ``keep_all``.
-
-    Returns the documents and, when the file is unreadable, the problem (and no documents).
-    """
+def _parse(data: bytes | str, keep_all: bool) -> tuple[list[Doc], FileProblem | None]:
     for cls in (_FastLoader, _SlowLoader):
         loader = cls(data)
         try:
@@ -169,3 +167,36 @@ def load(data: bytes, *, keep_all: bool = False) -> tuple[list[Doc], FileProblem
         finally:
             loader.dispose()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _shift(doc: Doc, lines: int) -> Doc:
+    return Doc(doc.obj, doc.line + lines, doc.kind)
+
+
+def load(data: bytes, *, keep_all: bool = False) -> tuple[list[Doc], FileProblem | None]:
+    """Every document of ``data``; only kinds in :data:`KEPT_KINDS` are constructed unless ``keep_all``.
+
+    Returns the documents and, when the file is unreadable, the problem (and no documents).
+    """
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return _parse(data, keep_all)  # let libyaml detect UTF-16 and report real errors
+    chunks = None if keep_all else textscan.documents(text)
+    if chunks is None:
+        return _parse(text, keep_all)
+    docs: list[Doc] = []
+    for offset, chunk in chunks:
+        kind = textscan.kind_of(chunk)
+        if kind is not None and kind not in KEPT_KINDS:
+            docs.append(Doc(None, offset + textscan.first_line(chunk) + 1, kind))
+            continue
+        elided = textscan.elide_values(chunk) if kind == "HelmRelease" else None
+        found, problem = _parse(elided, False) if elided is not None else ([], None)
+        if elided is None or problem is not None:
+            found, problem = _parse(chunk, False)
+        if problem is not None:
+            line = problem.line + offset if problem.line is not None else None
+            return [], FileProblem(line, problem.message)
+        docs += [_shift(d, offset) for d in found]
+    return docs, None

@@ -51,6 +51,8 @@ class FluxKustomization:
     """The source tree it was read from, e.g. ``GitRepository flux-system/flux-system``."""
     folder: str | None = None
     """Its path inside that source, normalised."""
+    repo_folder: str | None = None
+    """The repo folder behind that path, when there is one."""
     skipped: str | None = None
     """Why it was not built (another repository, missing path …)."""
     objects: list[Res] = field(default_factory=list)
@@ -188,7 +190,7 @@ class _Reader:
             item.skipped = why
             self._warn(item, f"Kustomization {item.namespace}/{item.name} not followed: {why}")
             return
-        item.source, item.folder = tree.label, folder
+        item.source, item.folder, item.repo_folder = tree.label, folder, tree.repo_folder(folder)
         kustomizer = Kustomizer(tree, self.diag)
         objs = kustomizer.build(folder, _flux_extra(item.spec))
         if item.res is None:

@@ -170,6 +170,16 @@ class Tree:
         """The repo path behind an artifact path."""
         return self.files[path]
 
+    def repo_folder(self, folder: str) -> str | None:
+        """The repo folder an artifact folder comes from, when there is one (a composed artifact may have none)."""
+        if self.prefix is not None:
+            return posixpath.join(self.prefix, folder) if self.prefix else folder
+        lead = folder + "/" if folder else ""
+        for path, real in self.files.items():
+            if path.startswith(lead) and real.endswith("/" + path[len(lead) :]):
+                return real[: -len(path) + len(lead) - 1] if lead else real[: -len(path) - 1]
+        return None
+
     def shown(self, path: str) -> str:
         """An artifact file or folder as the user finds it in the repo."""
         if path in self.files:
