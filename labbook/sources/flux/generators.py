@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.tree import Tree
 
 
@@ -56,15 +56,15 @@ def generate(
                 warn(origin[0], origin[1], f"a `{field}` entry has no name (expected `name:`)")
                 continue
             data: dict[str, str] = {}
-            for literal in entry.get("literals") or []:
+            for literal in items(entry.get("literals")):
                 key, _, value = str(literal).partition("=")
                 data[key] = value.strip('"') if value.startswith('"') and value.endswith('"') else value
-            envs = list(entry.get("envs") or []) + ([entry["env"]] if entry.get("env") else [])
+            envs = items(entry.get("envs")) + ([entry["env"]] if isinstance(entry.get("env"), str) else [])
             for env in envs:
                 raw = _read(tree, folder, str(env), origin, warn)
                 if raw is not None:
                     data.update(_env_pairs(raw))
-            for spec in entry.get("files") or []:
+            for spec in items(entry.get("files")):
                 key, sep, path = str(spec).partition("=")
                 if not sep:
                     key, path = posixpath.basename(key), key

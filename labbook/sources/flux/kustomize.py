@@ -24,7 +24,7 @@ from typing import Any
 
 from labbook.sources.flux import generators
 from labbook.sources.flux.loader import KEPT_KINDS
-from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.transform import Patcher, with_flux_fields
 from labbook.sources.flux.tree import YAML_SUFFIXES
 
@@ -104,11 +104,15 @@ class Kustomizer(Patcher):
             if not isinstance(doc.obj, dict):
                 self._warn(path, doc.line, "document is not a mapping (expected a Kubernetes object)")
             elif doc.kind == "List":
-                items = doc.obj.get("items") or []
-                out += [Res(i, real, doc.line) for i in items if isinstance(i, dict) and i.get("kind") in KEPT_KINDS]
+                listed = items(doc.obj.get("items"))
+                out += [Res(i, real, doc.line) for i in listed if isinstance(i, dict) and i.get("kind") in KEPT_KINDS]
             else:
                 out.append(Res(doc.obj, real, doc.line))
-        return out
+        named = [r for r in out if r.name]
+        for res in out:
+            if not res.name:
+                self.diag.warn(res.file, res.line, f"{res.kind} has no metadata.name (kustomize refuses it)")
+        return named
 
     # --- accumulation ----------------------------------------------------------------------------------------
 
@@ -145,9 +149,9 @@ class Kustomizer(Patcher):
             kust = with_flux_fields(kust, extra)
         stack = (*stack, folder)
         out = list(acc or [])
-        for entry in [*(kust.get("resources") or []), *(kust.get("bases") or [])]:
+        for entry in [*items(kust.get("resources")), *items(kust.get("bases"))]:
             out += self._resource(folder, str(entry), stack, where)
-        for entry in kust.get("components") or []:
+        for entry in items(kust.get("components")):
             path = self._local(folder, str(entry), where, "component")
             if path is None:
                 continue

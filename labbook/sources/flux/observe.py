@@ -19,7 +19,7 @@ from labbook.models.location import Location
 from labbook.models.observed import ObservedHelmRelease, ObservedKustomization, ObservedSource
 from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.entry import FLUX_KUSTOMIZE
-from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.resource import Res, items, text
 
 HELM = "helm.toolkit.fluxcd.io"
 SOURCE = "source.toolkit.fluxcd.io"
@@ -109,7 +109,7 @@ def kustomization(res: Res) -> ObservedKustomization:
     """A Flux Kustomization."""
     spec = res.spec
     depends = []
-    for dep in spec.get("dependsOn") or []:
+    for dep in items(spec.get("dependsOn")):
         if isinstance(dep, dict) and text(dep.get("name")):
             depends.append(f"{text(dep.get('namespace')) or res.namespace}/{text(dep.get('name'))}")
     return ObservedKustomization(
@@ -138,7 +138,7 @@ def observe(objects: list[Res], diag: Diagnostics) -> dict[str, Any]:
         elif obj.kind == "ResourceSet":
             templated = [
                 text(_dict(r.get("metadata")).get("name")) or "?"
-                for r in obj.spec.get("resources") or []
+                for r in items(obj.spec.get("resources"))
                 if isinstance(r, dict) and r.get("kind") == "HelmRelease"
             ]
             if templated:

@@ -26,7 +26,7 @@ from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.entry import FLUX_KUSTOMIZE, entry_point, normalize
 from labbook.sources.flux.git import revision
 from labbook.sources.flux.kustomize import Kustomizer
-from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.sources import SELF, Sources, ref_key
 from labbook.sources.flux.substitute import SubstitutionError, Variables, VarSource
 from labbook.sources.flux.tree import Repo
@@ -116,7 +116,7 @@ def _flux_extra(spec: dict[str, Any]) -> dict[str, Any]:
     """The kustomization fields kustomize-controller adds for a Flux Kustomization spec."""
     extra: dict[str, Any] = {
         "namespace": text(spec.get("targetNamespace")),
-        "components": [str(c) for c in spec.get("components") or []],
+        "components": [str(c) for c in items(spec.get("components"))],
         "ignoreMissingComponents": bool(spec.get("ignoreMissingComponents")),
         "namePrefix": text(spec.get("namePrefix")),
         "nameSuffix": text(spec.get("nameSuffix")),
@@ -162,7 +162,7 @@ class _Reader:
 
     def _blocked(self, item: FluxKustomization) -> bool:
         post = item.spec.get("postBuild") if isinstance(item.spec.get("postBuild"), dict) else {}
-        for ref in post.get("substituteFrom") or []:
+        for ref in items(post.get("substituteFrom")):
             if not isinstance(ref, dict):
                 continue
             wanted = (text(ref.get("kind")) or "", item.namespace, text(ref.get("name")) or "")
@@ -227,7 +227,7 @@ class _Reader:
         if not post:
             return Variables()
         found: list[VarSource] = []
-        for ref in post.get("substituteFrom") or []:
+        for ref in items(post.get("substituteFrom")):
             if not isinstance(ref, dict):
                 continue
             kind, name = text(ref.get("kind")) or "", text(ref.get("name")) or ""

@@ -18,6 +18,11 @@ def clone(value: Any) -> Any:
     return value
 
 
+def items(value: Any) -> list[Any]:
+    """A YAML list, or nothing: a list field written as anything else is ignored."""
+    return value if isinstance(value, list) else []
+
+
 def text(value: Any) -> str | None:
     """A scalar as a string (YAML may have made ``1.10`` a float), None for missing or non-scalars."""
     if value is None or isinstance(value, (dict, list)):

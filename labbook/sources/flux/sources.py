@@ -21,7 +21,7 @@ import fnmatch
 import posixpath
 from typing import Any
 
-from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.tree import Repo, Tree
 
 SELF = "flux-system"
@@ -52,7 +52,7 @@ class Sources:
 
     def add_generator(self, res: Res) -> None:
         """Remember the artifacts an ArtifactGenerator makes."""
-        for artifact in res.spec.get("artifacts") or []:
+        for artifact in items(res.spec.get("artifacts")):
             if isinstance(artifact, dict) and text(artifact.get("name")):
                 self.generators.setdefault((res.namespace, text(artifact["name"]) or ""), (res, artifact))
 
@@ -92,9 +92,9 @@ class Sources:
             return None, f"no ArtifactGenerator in the repo makes ExternalArtifact {namespace}/{name}"
         generator, artifact = found
         aliases: dict[str, Tree] = {}
-        for source in generator.spec.get("sources") or []:
+        for source in items(generator.spec.get("sources")):
             key = ref_key(source, generator.namespace)
-            alias = text((source or {}).get("alias")) if isinstance(source, dict) else None
+            alias = text(source.get("alias")) if isinstance(source, dict) else None
             if key is None or not alias:
                 continue
             probe = self._probe_path(artifact, alias)
@@ -102,7 +102,7 @@ class Sources:
             if tree is not None:
                 aliases[alias] = tree
         files: dict[str, str] = {}
-        for op in artifact.get("copy") or []:
+        for op in items(artifact.get("copy")):
             if isinstance(op, dict):
                 problem = _copy(op, aliases, files)
                 if problem:
@@ -111,8 +111,9 @@ class Sources:
 
     @staticmethod
     def _probe_path(artifact: dict[str, Any], alias: str) -> str:
-        for op in artifact.get("copy") or []:
-            source = text((op or {}).get("from")) or ""
+        for op in items(artifact.get("copy")):
+            source = text(op.get("from")) if isinstance(op, dict) else None
+            source = source or ""
             if source.startswith(f"@{alias}/"):
                 literal = []
                 for part in source[len(alias) + 2 :].split("/"):
@@ -134,7 +135,7 @@ def _copy(op: dict[str, Any], aliases: dict[str, Tree], files: dict[str, str]) -
         return f"source @{alias} is not this repository"
     dest_path = posixpath.normpath(dest[len("@artifact/") :] or ".")
     dest_path = "" if dest_path == "." else dest_path
-    excludes = [str(e) for e in op.get("exclude") or []]
+    excludes = [str(e) for e in items(op.get("exclude"))]
 
     def put(target: str, real_artifact_path: str) -> None:
         rel = posixpath.relpath(real_artifact_path, base) if base else real_artifact_path

@@ -16,7 +16,7 @@ from typing import Any
 from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.loader import KEPT_KINDS, load
 from labbook.sources.flux.patches import PatchError, apply_json6902, apply_strategic, target_matches
-from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.tree import Tree
 
 
@@ -57,10 +57,10 @@ class Patcher:
     # --- transformers ----------------------------------------------------------------------------------------
 
     def transform(self, folder: str, kust: dict[str, Any], objs: list[Res], where: tuple[str, int]) -> list[Res]:
-        for entry in kust.get("patchesStrategicMerge") or []:
+        for entry in items(kust.get("patchesStrategicMerge")):
             for patch in self._patch_docs(folder, entry, where):
                 objs = self._patch(objs, patch, None, where)
-        for entry in kust.get("patches") or []:
+        for entry in items(kust.get("patches")):
             if not isinstance(entry, dict):
                 self._warn_at(where, "a `patches` entry is not a mapping (expected `patch:` or `path:`)")
                 continue
@@ -74,7 +74,7 @@ class Patcher:
         annotations = kust.get("commonAnnotations") if isinstance(kust.get("commonAnnotations"), dict) else {}
         if namespace or prefix or suffix or labels or annotations:
             objs = [_meta(o, namespace, prefix, suffix, labels, annotations) for o in objs]
-        for entry in kust.get("patchesJson6902") or []:
+        for entry in items(kust.get("patchesJson6902")):
             if isinstance(entry, dict):
                 source = entry.get("patch") if entry.get("patch") is not None else entry.get("path")
                 target = entry.get("target") if isinstance(entry.get("target"), dict) else {}
@@ -156,7 +156,7 @@ def _labels(kust: dict[str, Any]) -> dict[str, str]:
     labels: dict[str, str] = {}
     if isinstance(kust.get("commonLabels"), dict):
         labels.update({str(k): text(v) or "" for k, v in kust["commonLabels"].items()})
-    for entry in kust.get("labels") or []:
+    for entry in items(kust.get("labels")):
         if isinstance(entry, dict) and isinstance(entry.get("pairs"), dict):
             labels.update({str(k): text(v) or "" for k, v in entry["pairs"].items()})
     return labels
@@ -187,7 +187,7 @@ def with_flux_fields(kust: dict[str, Any], extra: dict[str, Any]) -> dict[str, A
         out["namespace"] = extra["namespace"]
     for field in ("patches", "patchesStrategicMerge", "patchesJson6902", "components"):
         if extra.get(field):
-            out[field] = [*(out.get(field) or []), *extra[field]]
+            out[field] = [*items(out.get(field)), *extra[field]]
     for field in ("namePrefix", "nameSuffix"):
         if extra.get(field):
             out[field] = extra[field]
