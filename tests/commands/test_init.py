@@ -72,3 +72,23 @@ def test_init_from_an_unreadable_repo_is_exit_2(tmp_path: Path):
     assert result.code == 2
     assert result.err == "nowhere: repository folder not found (expected a checked-out Flux repository)\n"
     assert not (tmp_path / "inv").exists()
+
+
+def test_init_ignores_what_the_inventory_cannot_name(tmp_path: Path):
+    repo = tmp_path / "repo"
+    (repo / "clusters" / "lab").mkdir(parents=True)
+    (repo / "clusters/lab/releases.yaml").write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cert-manager.v1, namespace: infra}\n"
+        "spec:\n  chart:\n    spec: {chart: cert-manager, version: 1.0.0, sourceRef: {kind: HelmRepository, name: jetstack}}\n"
+        "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: ok, namespace: infra}\n"
+        "spec:\n  chart:\n    spec: {chart: c, version: 2.0.0, sourceRef: {kind: HelmRepository, name: repo.example}}\n"
+        "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: fine, namespace: infra}\n"
+        "spec:\n  chart:\n    spec: {chart: c, version: 3.0.0, sourceRef: {kind: HelmRepository, name: charts}}\n"
+    )
+    made = run_labbook("init", "--from-flux", "repo", "--inventory", "inv", cwd=tmp_path)
+    assert made.code == 0, made.err
+    inventory = load_inventory(tmp_path / "inv")
+    assert [c.id for c in inventory.platform.components] == ["fine"]
+    assert sorted(r.name for r in inventory.platform.ignore if r.kind == "HelmRelease") == ["cert-manager.v1", "ok"]
+    drift = run_labbook("drift", "flux", "--repo", "repo", "--inventory", "inv", cwd=tmp_path)
+    assert drift.code == 0, drift.out

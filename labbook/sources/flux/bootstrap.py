@@ -91,8 +91,9 @@ def _resolvable(hr: ObservedHelmRelease) -> str | None:
         return "its chart cannot be resolved offline (see the warnings of `labbook flux list`)"
     if hr.source_kind not in SOURCE_KINDS or not hr.source_name:
         return f"its chart comes from a {hr.source_kind or 'missing'} source the inventory cannot name"
-    if slug(hr.source_name) != hr.source_name or slug(hr.installs_into) != hr.installs_into:
-        return "its source or namespace is not a DNS label the inventory accepts"
+    names = (hr.name, hr.namespace, hr.installs_into, hr.source_name)
+    if any(slug(n) != n for n in names):
+        return "its name, namespace or source is not a DNS label the inventory accepts"
     return None
 
 
@@ -120,6 +121,10 @@ def platform_from(observed: Observed, found: Build) -> dict[str, Any]:
             ignore.append(
                 {"kind": "Kustomization", "name": ks.name, "namespace": ks.namespace, "reason": f"Applies {what}."}
             )
+            continue
+        if slug(ks.name) != ks.name or slug(ks.namespace) != ks.namespace:
+            reason = "Not documented: its name or namespace is not a DNS label the inventory accepts."
+            ignore.append({"kind": "Kustomization", "name": ks.name, "namespace": ks.namespace, "reason": reason})
             continue
         comp = _ks_component(ks, taken)
         by_namespace.setdefault(comp["namespace"], []).append(comp)
