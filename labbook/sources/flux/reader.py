@@ -67,7 +67,7 @@ class FluxKustomization:
 
     def where(self) -> tuple[str, int | None]:
         """file:line of the object (the entry folder for an implicit root)."""
-        return (self.res.file, self.res.line) if self.res else (self.path, None)
+        return (self.res.file, self.res.line) if self.res else (normalize(self.path) or ".", None)
 
 
 @dataclass
