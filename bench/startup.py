@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL = 1.5
-IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(?P<module>\S+)\s*$", re.M)
+IMPORTED = re.compile(r"^import time:\s+(?P<self>\d+) \|\s+\d+ \|\s*(?P<module>\S+)\s*$", re.M)
 OFFLINE = [
     ["validate"],
     ["drift", "docs"],
@@ -49,12 +49,18 @@ def timed(argv: list[str]) -> float:
     return elapsed
 
 
-def kubernetes_imported(argv: list[str]) -> tuple[int, list[str]]:
+def importtime(argv: list[str]) -> tuple[int, list[tuple[str, int]]]:
+    """Exit code and ``(module, self time in µs)`` for every import ``python -X importtime`` saw."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "labbook", *argv], cwd=ROOT, capture_output=True, text=True
     )
-    modules = {m["module"] for m in IMPORTED.finditer(proc.stderr)}
-    return proc.returncode, sorted(m for m in modules if m == "kubernetes" or m.startswith("kubernetes."))
+    rows = [(m["module"], int(m["self"])) for m in IMPORTED.finditer(proc.stderr)]
+    return proc.returncode, rows
+
+
+def kubernetes_imported(argv: list[str]) -> tuple[int, list[str]]:
+    code, rows = importtime(argv)
+    return code, sorted({m for m, _ in rows if m == "kubernetes" or m.startswith("kubernetes.")})
 
 
 def main() -> int:
@@ -78,6 +84,12 @@ def main() -> int:
     print(f"startup: python -c 'import yaml, pydantic': median {b * 1000:.0f} ms")
     verdict = "ok" if ratio <= GOAL else "over the goal"
     print(f"startup: ratio {ratio:.2f}x over {args.rounds} interleaved rounds (goal <= {GOAL}x: {verdict})")
+
+    _, rows = importtime(["validate"])
+    top = sorted(rows, key=lambda r: r[1], reverse=True)[:6]
+    print("startup: largest single imports of labbook validate (self time, one run, for diagnosis):")
+    for module, micros in top:
+        print(f"  {micros / 1000:6.1f} ms  {module}")
 
     clean = True
     for argv in OFFLINE:
