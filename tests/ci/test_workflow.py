@@ -173,6 +173,13 @@ def test_least_privilege() -> None:
 # --- what each job does -----------------------------------------------------------------------------------------
 
 
+def test_triggers() -> None:
+    on = load()[True]  # PyYAML reads the key `on` as YAML 1.1's true
+    assert on["push"] == {"branches": ["main"]}
+    assert "pull_request" in on and "workflow_dispatch" in on
+    assert on["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"]  # daily
+
+
 def test_job_names() -> None:
     names = {k: v["name"] for k, v in load()["jobs"].items()}
     assert names["validate"] == "validate and build"
@@ -209,7 +216,17 @@ def test_drift_vs_cluster_is_opt_in_on_a_runner_inside_the_cluster() -> None:
     assert job["if"] == "${{ vars.LABBOOK_CLUSTER_CHECK == 'true' }}"
     assert "vars.LABBOOK_RUNNER" in job["runs-on"] and "arc-runners-" in job["runs-on"]
     assert "labbook drift cluster --in-cluster" in runs("drift-cluster")
-    assert "deploy/rbac.yaml" in WORKFLOW.read_text(encoding="utf-8")
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "deploy/rbac.yaml" in text
+    rbac = ROOT / "deploy" / "rbac.yaml"
+    if rbac.is_file():  # the account the workflow names is the one deploy/rbac.yaml creates
+        accounts = [
+            d["metadata"]
+            for d in yaml.safe_load_all(rbac.read_text(encoding="utf-8"))
+            if d and d.get("kind") == "ServiceAccount"
+        ]
+        assert [(a["name"], a["namespace"]) for a in accounts] == [("labbook", "arc-runners")]
+        assert "ServiceAccount `labbook` in arc-runners" in text
 
 
 def test_deploy_bakes_the_reports_in_before_building() -> None:
