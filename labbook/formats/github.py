@@ -2,8 +2,9 @@
 
 ``missing``/``mismatch``/``not-ready`` point at the inventory line that makes the
 claim; ``undocumented`` points at the repo file that deploys the object. Paths
-in annotations must be relative to the workspace, so repo-relative source paths
-are joined onto the report's target when it is a relative folder.
+in annotations must be relative to the workspace, so Flux-repo-relative paths
+(sources and warnings) are joined onto the report's target when it is a
+relative folder.
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _in_repo(report: Report, loc: Location | None) -> Location | None:
+    """A Flux-repo-relative location made relative to the workspace (the report's target)."""
+    if loc and loc.file and report.source == "flux" and not posixpath.isabs(report.target):
+        return Location(file=posixpath.normpath(posixpath.join(report.target, loc.file)), line=loc.line)
+    return loc
+
+
 def _anchor(report: Report, f: Finding) -> Location | None:
     if f.code == "undocumented" or f.where is None:
-        loc = f.source
-        if loc and loc.file and report.source == "flux" and not posixpath.isabs(report.target):
-            return Location(file=posixpath.normpath(posixpath.join(report.target, loc.file)), line=loc.line)
-        return loc
+        return _in_repo(report, f.source)
     return f.where
 
 
@@ -54,7 +59,8 @@ def render_github(report: Report) -> str:
             message += f" [{f.label}]"
         lines.append(_command("error", message, _anchor(report, f), heading))
     for w in report.warnings:
-        lines.append(_command("warning", w.message, Location(file=w.file, line=w.line), f"{title(report)} warning"))
+        loc = _in_repo(report, Location(file=w.file, line=w.line))
+        lines.append(_command("warning", w.message, loc, f"{title(report)} warning"))
     verdict = (
         f"in sync ({report.counts.checked} subjects checked)"
         if report.in_sync

@@ -130,7 +130,7 @@ def test_github_annotations_point_at_inventory_or_repo_and_escape() -> None:
     assert lines[3].startswith("::error file=examples/flux/apps/podinfo/release.yaml,line=1,")
     # newlines and % in the message are escaped so one annotation stays one line
     assert "%0A" in lines[1] and "100%25" in lines[1]
-    assert lines[4].startswith("::warning file=secrets/cluster.sops.yaml,line=3,")
+    assert lines[4].startswith("::warning file=examples/flux/secrets/cluster.sops.yaml,line=3,")
     assert lines[-1].startswith("::notice ")
     assert len(lines) == 6
 

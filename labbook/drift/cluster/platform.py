@@ -86,7 +86,7 @@ def _helm(
             subject,
             f"{what} deploys chart {hr.chart}",
             at=("helm", i, "chart"),
-            field="chart",
+            field="chart.name",
             documented=helm.chart,
             observed=hr.chart,
             source=hr.origin,
