@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labbook.errors import BadInput
 from labbook.sources.prose import read_docs, scan, visible_text
@@ -193,3 +195,19 @@ def test_read_docs_without_a_folder_is_bad_input(tmp_path: Path, monkeypatch: py
     with pytest.raises(BadInput) as exc:
         read_docs(tmp_path / "nope")
     assert exc.value.lines() == ["nope: docs folder not found (expected a folder of markdown pages)"]
+
+
+_TOKENS = [*"abc 0123456789.,;:-~`{}#%|<>!()[]\n\t", "cores", " GB", " RAM", "PFLOPS", "talos-", "---\n", "```\n"]
+_MARKDOWN = st.lists(st.sampled_from(_TOKENS), max_size=150).map("".join)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(_MARKDOWN)
+def test_any_text_scans_without_error_and_figures_point_at_real_lines(text: str) -> None:
+    found = scan(text, "docs/page.md")
+    lines = text.split("\n")
+    for figure in found:
+        assert 1 <= figure.origin.line <= len(lines)
+        if figure.kind != "node_name":
+            assert float(figure.value) >= 0
+    assert len(visible_text(text)) == len(text)
