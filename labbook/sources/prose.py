@@ -10,7 +10,11 @@ What counts as a figure
     RDMA, ConnectX …), and node names shaped like the inventory's
     (``talos-xxx-yyy``). Numbers may be words (``three``) and may carry
     ``~``/``about``; bounds (``over``, ``up to``, ``at least`` …) are not claims and
-    are skipped. Sub-counts (``10 performance cores``, ``CUDA cores``) do not match.
+    are skipped. Sub-counts (``10 performance cores``, ``CUDA cores``) do not match; a
+    thread count needs a sentence about CPUs, nodes or the cluster (not ``NCCL threads``);
+    a clause about what software gets (``a pod requests 4 cores``, ``8 GB per
+    workspace``, ``threads per block``) states no hardware figure; memory counts in GB
+    only (``121.7 GiB`` is what the kubelet sees, not the inventory).
 
 Only literal text
     Front matter, fenced code blocks, inline code, macro expressions ``{{ … }}``,
@@ -64,12 +68,12 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "threads": [re.compile(_START + r"[\s-]+(?:(?:hardware|cpu)[\s-]+)?threads?\b", re.I)],
     "memory_gb": [
         re.compile(
-            _START + r"\s?(?-i:GB|GiB)\b(?!/s)(?=\s+(?:of\s+)?(?:(?:total|unified|system|shared|coherent|combined)\s+)*"
+            _START + r"\s?(?-i:GB)\b(?!/s)(?=\s+(?:of\s+)?(?:(?:total|unified|system|shared|coherent|combined)\s+)*"
             r"(?:RAM|memory|(?:LP)?DDR\d))",
             re.I,
         ),
         re.compile(
-            r"\b(?:RAM|memory)\s*(?::|of|is|=|totals?|totalling)?\s*" + _APPROX + _NUM + r"\s?(?-i:GB|GiB)\b(?!/s)",
+            r"\b(?:RAM|memory)\s*(?::|of|is|=|totals?|totalling)?\s*" + _APPROX + _NUM + r"\s?(?-i:GB)\b(?!/s)",
             re.I,
         ),
     ],
@@ -83,6 +87,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ],
     "link_gbps": [re.compile(_START + r"\s*(?-i:Gbps|Gb/s|Gbit/s|GbE)\b", re.I)],
 }
+_HARDWARE = ("cores", "threads", "memory_gb", "gpus", "fp4_pflops")
 _CORES_THREADS = re.compile(r"(?<![\w.])(?P<cores>\d+)\s*c\s*/\s*(?P<threads>\d+)\s*t\b", re.I)
 
 _EACH = re.compile(r"\b(?:each|apiece|per[\s-](?:node|machine|box|spark|host)|every node|a single node)\b", re.I)
@@ -99,6 +104,16 @@ _LINK_SENTENCE = re.compile(
 )
 _LINK_ITSELF = re.compile(
     r"\b(?:links?|dac|cable|fabric|interconnect|point[\s-]to[\s-]point|back[\s-]to[\s-]back|roce)\b", re.I
+)
+_NOT_HARDWARE = re.compile(
+    r"\b(?:requests?|requested|limits?|allocat\w*|reserv\w*|quotas?|workspaces?|pods?|containers?|vms?|jobs?"
+    r"|replicas?|per (?:block|warp|channel|rank|process))\b",
+    re.I,
+)
+_CPU = re.compile(
+    r"\b(?:cpus?|cores?|ryzen|epyc|xeon|grace|cortex|arm64|amd64|smt|hyper-?threading|nodes?|sparks?|machines?"
+    r"|workstation|kubelet|cluster)\b",
+    re.I,
 )
 _OTHER_PRECISION = re.compile(r"\b(?:FP8|FP16|BF16|TF32|FP32|FP64|INT8|INT4)\b", re.I)
 _FP4 = re.compile(r"\bFP4\b", re.I)
@@ -201,12 +216,16 @@ def _figures(sentence: str, name_shapes: re.Pattern[str]) -> Iterator[tuple[int,
             continue
         if kind == "link_gbps" and not _LINK_SENTENCE.search(sentence):
             continue
+        if kind == "threads" and not (total or _CPU.search(sentence)):
+            continue
         for pattern in patterns:
             for m in pattern.finditer(sentence):
                 if m.groupdict().get("lead"):
                     continue
                 clause = _clause(sentence, m.start("num"))
                 if kind == "fp4_pflops" and _OTHER_PRECISION.search(clause) and not _FP4.search(clause):
+                    continue
+                if kind in _HARDWARE and _NOT_HARDWARE.search(clause):
                     continue
                 if kind == "link_gbps":
                     claim = "total" if _LINK_ITSELF.search(clause) else "unqualified"
