@@ -125,3 +125,26 @@ def test_the_link_check_can_fail(site: Site) -> None:
     assert site.file_for("/no/such/page/") is None
     assert site.file_for("/platform/") is not None
     assert "no-such-anchor" not in _static_ids(site, "/platform/")
+
+
+def test_the_recorder_catches_foreign_requests_and_console_errors(browser, site: Site) -> None:
+    """The checks above can fail: an off-host font and a console error are both seen (and the font refused)."""
+    visit = Visit()
+    context = open_context(browser, site, DESKTOP, visit)
+    page = context.new_page()
+    watch(page, visit)
+    page.goto(site.url("/"), wait_until="networkidle")
+    with page.expect_event("requestfailed") as failed:
+        page.evaluate(
+            """() => {
+                const link = document.createElement('link');
+                link.rel = 'stylesheet';
+                link.href = 'https://fonts.googleapis.com/css?family=Roboto';
+                document.head.appendChild(link);
+                console.error('labbook test: deliberate console error');
+            }"""
+        )
+    assert failed.value.url == "https://fonts.googleapis.com/css?family=Roboto", "the off-host request was not refused"
+    context.close()
+    assert visit.foreign_requests == ["https://fonts.googleapis.com/css?family=Roboto"]
+    assert "labbook test: deliberate console error" in visit.console_errors
