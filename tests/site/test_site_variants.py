@@ -150,3 +150,15 @@ def test_pages_in_the_posts_folder_are_refused(project: Path) -> None:
         "(expected journal entries in journal/, where labbook validates them)" in result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_a_journal_entry_may_opt_in_to_macros(project: Path) -> None:
+    (project / "journal" / "2026-02-01-figures.md").write_text(
+        "---\ntitle: Figures\ndate: 2026-02-01\nrender_macros: true\n---\n\n"
+        "The cluster has {{ totals.cores }} cores today; `{% raw %}{{ .Values.x }}{% endraw %}` stays literal.\n",
+        encoding="utf-8",
+    )
+    result = built_ok(build(project))
+    page = next((result.site / "journal" / "2026" / "02" / "01").rglob("index.html"))
+    text = parse(page.read_text(encoding="utf-8")).find("article").text()
+    assert "The cluster has 56 cores today; {{ .Values.x }} stays literal." in text
