@@ -47,7 +47,7 @@ def _data(config: Any) -> SiteData:
 
 @event_priority(100)
 def on_config(config: Any) -> Any:
-    """Load everything once, before any plugin needs it; fail the build on the first bad file."""
+    """Load everything once, before any plugin needs it; a bad file fails the build, every problem listed."""
     data = _data(config)
     config["site_name"] = html.escape(data.inventory.site.title)
     config["site_description"] = html.escape(data.inventory.site.tagline)

@@ -141,8 +141,7 @@ def whats_running(inv: Inventory, page: str = pages.HOME) -> str:
     lines = []
     for cat in inv.platform.categories:
         items = [
-            f"[{_short(c.name, ', '.join(c.notes) or None)}]({rel(page, pages.PLATFORM, c.id)})"
-            for c in cat.components
+            f"[{_short(c.name, ', '.join(c.notes) or None)}]({rel(page, pages.PLATFORM, c.id)})" for c in cat.components
         ]
         anchor = rel(page, pages.PLATFORM, pages.category_anchor(cat.id))
         lines.append(f"[**{md(cat.name)}**]({anchor}): " + ", ".join(items))
