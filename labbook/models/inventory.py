@@ -146,10 +146,10 @@ def _dupes(items: list[Any], attr: str, section: str, prefix: Path, what: str) -
 
 def _check(inv: Inventory) -> Iterator[Inconsistency]:
     nodes = {n.name for n in inv.hardware.nodes}
-    known = ", ".join(sorted(nodes))
+    known = f"one of: {', '.join(sorted(nodes))}" if nodes else "a node listed in hardware.yaml, which has none yet"
 
     def unknown(section: str, path: Path, name: str) -> Inconsistency:
-        return Inconsistency(section, path, f"unknown node {name!r} (expected one of: {known})")
+        return Inconsistency(section, path, f"unknown node {name!r} (expected {known})")
 
     yield from _dupes(inv.hardware.nodes, "name", "hardware", ("nodes",), "node name")
     yield from _dupes(inv.platform.categories, "id", "platform", ("categories",), "category id")

@@ -231,3 +231,14 @@ def test_where_points_at_the_claim() -> None:
     rd = (root / "inventory" / "rdma.yaml").read_text()
     assert inventory.where("rdma/cx7-rdma", "resource_name").line == pos(rd, "resource_name: nvidia.com/cx7_qsfp", 2)[0]
     assert inventory.where("rdma/sriov").line == pos(rd, "sriov:")[0]
+
+
+def test_reference_to_a_node_when_there_are_none(inv: Path) -> None:
+    (inv / "hardware.yaml").write_text("nodes: []\n")
+    errs = errors(inv)
+    assert len(errs) == 6  # two runs_on pins, two link ends, two SR-IOV nodes
+    assert errs[2].startswith("inventory/rdma.yaml:")
+    assert errs[2].endswith(
+        "links[0].endpoints[0].node: unknown node 'talos-7aj-lwl' (expected a node listed in hardware.yaml, "
+        "which has none yet)"
+    )
