@@ -10,7 +10,6 @@ browser shows as the character itself.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
@@ -51,8 +50,17 @@ def link(text: object, url: object) -> str:
 
 
 def rel(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """Relative path from one docs page (``src_uri``) to another, for mkdocs to resolve."""
-    path = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """Relative path from one docs page (``src_uri``) to another, for mkdocs to resolve.
+
+    Both are normalised ``src_uri`` values (``a/b.md``, no ``.`` or ``..``); pure string
+    work, as it runs for every link of every journal entry.
+    """
+    here = from_page.split("/")[:-1]
+    there = to_page.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    path = "/".join([".."] * (len(here) - common) + there[common:])
     return f"{path}#{anchor}" if anchor else path
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -60,10 +62,25 @@ def test_link_text_is_escaped_and_url_encoded() -> None:
     assert href("https://x.org/[a]") == "https://x.org/%5Ba%5D"
 
 
-def test_relative_links_between_pages() -> None:
-    assert rel("index.md", "platform.md", "cilium") == "platform.md#cilium"
-    assert rel("infrastructure/gpu-ai.md", "infrastructure/hardware.md", "n") == "hardware.md#n"
-    assert rel("journal/posts/x.md", "platform.md") == "../../platform.md"
+@pytest.mark.parametrize(
+    ("here", "there", "anchor", "expected"),
+    [
+        ("index.md", "platform.md", "cilium", "platform.md#cilium"),
+        ("index.md", "infrastructure/hardware.md", "n", "infrastructure/hardware.md#n"),
+        ("infrastructure/gpu-ai.md", "infrastructure/hardware.md", "n", "hardware.md#n"),
+        ("infrastructure/gpu-ai.md", "platform.md", None, "../platform.md"),
+        ("journal/posts/x.md", "platform.md", None, "../../platform.md"),
+        ("journal/posts/x.md", "journal/posts/y.md", None, "y.md"),
+        ("journal/page/2.md", "journal/archive/2026/01.md", None, "../archive/2026/01.md"),
+        ("journal/index.md", "journal/archive/2026/01.md", None, "archive/2026/01.md"),
+    ],
+    ids=["sibling", "down", "same-folder", "up", "up-two", "same-posts", "across", "into"],
+)
+def test_relative_links_between_pages(here: str, there: str, anchor: str | None, expected: str) -> None:
+    assert rel(here, there, anchor) == expected
+    assert rel(here, there, anchor) == (
+        posixpath.relpath(there, posixpath.dirname(here) or ".") + (f"#{anchor}" if anchor else "")
+    )
 
 
 @pytest.mark.parametrize(
