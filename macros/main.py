@@ -20,7 +20,7 @@ from labbook.render.text import md, num
 
 
 def define_env(env: Any) -> None:
-    """Register the macros and the ``site`` / ``totals`` variables."""
+    """Register the macros and the ``totals`` and ``site_title`` variables (figures for prose)."""
     try:
         data = site_data(env.conf)
     except LabbookError as exc:
