@@ -25,13 +25,13 @@ import posixpath
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
-from typing import Any
 
+from labbook.drift.findings import Findings
 from labbook.models.inventory import Inventory
 from labbook.models.location import Location
 from labbook.models.observed import Observed, ObservedHelmRelease, ObservedKustomization
 from labbook.models.platform import Component, Platform
-from labbook.models.report import Finding, Report
+from labbook.models.report import Report
 from labbook.sources.cluster.plan import helm_identity, helm_installs_into, kustomization_identity
 
 FIXABLE_FIELDS = ("chart.name", "chart.version", "namespace")
@@ -57,12 +57,11 @@ class Fixable:
 
 
 @dataclass
-class Outcome:
+class Outcome(Findings):
     """Findings, checked subjects and what ``--fix`` could repair."""
 
-    findings: list[Finding] = field(default_factory=list)
-    subjects: list[str] = field(default_factory=list)
     fixable: list[Fixable] = field(default_factory=list)
+    """Mismatches ``--fix`` can write back into the inventory."""
 
 
 def source_text(kind: str | None, namespace: str | None, name: str | None) -> str | None:
@@ -88,22 +87,18 @@ def ignored(platform: Platform, kind: str, namespace: str, name: str) -> bool:
 class _Checker:
     def __init__(self, inventory: Inventory, observed: Observed) -> None:
         self.inv = inventory
-        self.out = Outcome()
+        self.out = Outcome(inventory)
         self.hrs = {(h.namespace, h.name): h for h in observed.helmreleases}
         self.kss = {(k.namespace, k.name): k for k in observed.kustomizations}
         self.observed = observed
         self.claimed: set[tuple[str, str, str]] = set()
-
-    def add(self, code: str, subject: str, message: str, *, at: tuple[str | int, ...] = (), **kw: Any) -> None:
-        where = self.inv.where(subject, *at) if code != "undocumented" else None
-        self.out.findings.append(Finding(code=code, subject=subject, message=message, where=where, **kw))  # type: ignore[arg-type]
 
     def run(self) -> Outcome:
         components = self.inv.platform.components
         exact = {("HelmRelease", *helm_identity(c, i)) for c in components for i in range(len(c.helm))}
         for comp in components:
             subject = f"component/{comp.id}"
-            self.out.subjects.append(subject)
+            self.out.checked(subject)
             for i in range(len(comp.helm)):
                 self._helm(comp, i, exact)
             if comp.kustomization is not None:
@@ -126,7 +121,7 @@ class _Checker:
                 hr, moved = elsewhere[0], True
         if hr is None:
             message = f"documented, but no HelmRelease {key[0]}/{key[1]} in the repo"
-            self.add("missing", subject, message, at=("helm", i))
+            self.out.add("missing", subject, message, at=("helm", i))
             return
         self.claimed.add(("HelmRelease", hr.namespace, hr.name))
         what = f"HelmRelease {hr.namespace}/{hr.name}"
@@ -137,7 +132,7 @@ class _Checker:
         if hr.installs_into != into or moved:
             observed_ns = hr.installs_into if hr.installs_into != into else hr.namespace
             documented_ns = into if hr.installs_into != into else key[0]
-            self.add(
+            self.out.add(
                 "mismatch",
                 subject,
                 f"{what} installs into namespace {hr.installs_into}, not {into} as documented"
@@ -156,7 +151,7 @@ class _Checker:
         documented = source_text(helm.source.kind, helm.source.namespace or hr.namespace, helm.source.name)
         observed = source_text(hr.source_kind, hr.source_namespace, hr.source_name)
         if documented != observed:
-            self.add(
+            self.out.add(
                 "mismatch",
                 subject,
                 f"{what} takes its chart from {observed or 'no source'}, not {documented} as documented",
@@ -180,7 +175,7 @@ class _Checker:
         observed = hr.chart if name == "chart.name" else hr.version
         if documented == observed:
             return
-        self.add(
+        self.out.add(
             "mismatch",
             subject,
             f"{what} {verb} {observed} in Git; the inventory says {documented}"
@@ -202,11 +197,11 @@ class _Checker:
         ks: ObservedKustomization | None = self.kss.get(key)
         what = f"Flux Kustomization {key[0]}/{key[1]}"
         if ks is None:
-            self.add("missing", subject, f"documented, but no {what} in the repo", at=("kustomization",))
+            self.out.add("missing", subject, f"documented, but no {what} in the repo", at=("kustomization",))
             return
         self.claimed.add(("Kustomization", ks.namespace, ks.name))
         if normalize_path(ks.path) != normalize_path(spec.path):
-            self.add(
+            self.out.add(
                 "mismatch",
                 subject,
                 f"{what} builds {ks.path}, not {spec.path} as documented",
@@ -217,7 +212,7 @@ class _Checker:
                 source=ks.origin,
             )
         if ks.target_namespace and ks.target_namespace != comp.namespace:
-            self.add(
+            self.out.add(
                 "mismatch",
                 subject,
                 f"{what} installs into namespace {ks.target_namespace} (targetNamespace), not {comp.namespace}",
@@ -238,12 +233,11 @@ class _Checker:
             if (kind, obj.namespace, obj.name) in self.claimed or ignored(platform, kind, obj.namespace, obj.name):
                 continue
             subject = f"component/{obj.name}"
-            if subject not in self.out.subjects:
-                self.out.subjects.append(subject)
+            self.out.checked(subject)
             detail = ""
             if isinstance(obj, ObservedHelmRelease) and obj.chart:
                 detail = f" (chart {obj.chart} {obj.version or ''})".replace(" )", ")")
-            self.add(
+            self.out.add(
                 "undocumented",
                 subject,
                 f"{kind} {obj.namespace}/{obj.name}{detail} is deployed by the repo but not in the inventory "

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from labbook.drift.cluster.findings import Findings
 from labbook.drift.cluster.nodes import compare_nodes
 from labbook.drift.cluster.platform import compare_components, same_version, three_way
 from labbook.drift.cluster.rdma import compare_daemonsets, compare_networks, compare_sriov
+from labbook.drift.findings import Findings
 from labbook.models.inventory import Inventory
 from labbook.models.observed import Observed
 from labbook.models.report import Report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from labbook.drift.cluster.findings import Findings
+from labbook.drift.findings import Findings
 from labbook.models.hardware import Node
 from labbook.models.observed import ObservedNode
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from labbook.drift.cluster.findings import Findings
+from labbook.drift.findings import Findings
 from labbook.models.observed import Observed, ObservedHelmRelease, ObservedKustomization
 from labbook.models.platform import Component, Platform
 from labbook.models.report import DriftLabel

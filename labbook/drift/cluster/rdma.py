@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labbook.drift.cluster.findings import Findings
+from labbook.drift.findings import Findings
 from labbook.models.observed import Observed, ObservedDaemonSet, ObservedNode
 from labbook.models.rdma import Rdma
 from labbook.sources.cluster.plan import DaemonSetTarget

@@ -1,4 +1,4 @@
-"""Collecting findings for the cluster check. Pure: no I/O."""
+"""Collecting findings for a drift check: one place that locates each claim in the inventory. Pure: no I/O."""
 
 from __future__ import annotations
 
