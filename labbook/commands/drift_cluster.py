@@ -17,7 +17,7 @@ from labbook.drift.cluster import compare_cluster
 from labbook.errors import BadInput, Problem
 from labbook.load.inventory import load_inventory
 from labbook.models.inventory import Inventory
-from labbook.models.observed import Observed
+from labbook.models.observed import ClusterObserved, FluxObserved
 from labbook.sources.cluster.plan import ReadPlan, read_plan
 
 
@@ -29,7 +29,7 @@ def check_timeout(args: argparse.Namespace) -> list[Problem]:
     return []
 
 
-def read_live(args: argparse.Namespace, plan: ReadPlan) -> Observed:
+def read_live(args: argparse.Namespace, plan: ReadPlan) -> ClusterObserved:
     """Read the cluster the arguments point at (imports the ``kubernetes`` client)."""
     from labbook.sources.cluster import connection
     from labbook.sources.cluster.reads import observed, read_cluster
@@ -45,7 +45,7 @@ def read_live(args: argparse.Namespace, plan: ReadPlan) -> Observed:
     return observed(read_cluster(target, plan), plan)
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Inventory, Observed | None]:
+def _inputs(args: argparse.Namespace) -> tuple[Inventory, FluxObserved | None]:
     problems: list[Problem | str] = list(check_timeout(args))
     if args.snapshot and args.kubeconfig:
         problems.append(Problem("--kubeconfig", None, None, "not used with --snapshot (expected one or the other)"))

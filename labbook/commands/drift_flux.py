@@ -12,14 +12,14 @@ from labbook.drift.flux import check, compare
 from labbook.errors import BadInput, Problem
 from labbook.load.inventory import load_inventory
 from labbook.models.inventory import Inventory
-from labbook.models.observed import Observed
+from labbook.models.observed import FluxObserved
 from labbook.sources.flux import read_repo
 
 DEFAULT_REPO = "examples/flux"
 """The embedded example repository, relative to the working directory."""
 
 
-def _read(args: argparse.Namespace) -> tuple[Inventory, Observed]:
+def _read(args: argparse.Namespace) -> tuple[Inventory, FluxObserved]:
     """The inventory and the repo, every problem of both reported together."""
     problems: list[Problem | str] = []
     inventory = observed = None
@@ -36,7 +36,7 @@ def _read(args: argparse.Namespace) -> tuple[Inventory, Observed]:
     return inventory, observed
 
 
-def _fix(args: argparse.Namespace, inventory: Inventory, observed: Observed) -> Inventory:
+def _fix(args: argparse.Namespace, inventory: Inventory, observed: FluxObserved) -> Inventory:
     """Apply ``--fix``, say exactly what changed and what is left, and return the inventory as now written."""
     outcome = check(inventory, observed)
     changes = apply_fixes(inventory, outcome, Path(args.inventory))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from labbook.commands.drift_flux import DEFAULT_REPO
-from labbook.models.observed import Observed
+from labbook.models.observed import FluxObserved
 from labbook.sources.flux import read_repo
 from labbook.sources.flux.observe import oci_chart
 
@@ -23,7 +23,7 @@ COLUMNS = ("kind", "namespace", "name", "chart", "version", "source_kind", "sour
 """Keys of every JSON row, in order."""
 
 
-def rows(observed: Observed) -> list[dict[str, Any]]:
+def rows(observed: FluxObserved) -> list[dict[str, Any]]:
     """HelmReleases, then sources, each as one flat row."""
     out: list[dict[str, Any]] = []
     for hr in observed.helmreleases:
@@ -59,7 +59,7 @@ def rows(observed: Observed) -> list[dict[str, Any]]:
     return out
 
 
-def table(observed: Observed) -> str:
+def table(observed: FluxObserved) -> str:
     """An aligned text table; sources show their URL in the SOURCE column."""
     urls = {(s.kind, s.namespace, s.name): s.url for s in observed.sources}
     header = ("KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE")
@@ -93,5 +93,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(table(observed))
     for w in observed.warnings:
-        print(f"warning: {w.file}{f':{w.line}' if w.line else ''}: {w.message}", file=sys.stderr)
+        print(f"warning: {w}", file=sys.stderr)
     return 0

@@ -119,5 +119,5 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"wrote {shown['hardware']}, {shown['rdma']} and {shown['site']}: fill them in")
     for warning in observed.warnings:
-        print(f"warning: {warning.file}{f':{warning.line}' if warning.line else ''}: {warning.message}")
+        print(f"warning: {warning}")
     return 0

@@ -29,7 +29,7 @@ from datetime import datetime
 
 from labbook.models.inventory import Inventory
 from labbook.models.location import Location
-from labbook.models.observed import Observed, ObservedFigure
+from labbook.models.observed import DocsObserved, ObservedFigure
 from labbook.models.report import Finding, Report
 
 UNITS = {
@@ -180,7 +180,7 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
     )
 
 
-def compare_docs(inventory: Inventory, observed: Observed, generated_at: datetime) -> Report:
+def compare_docs(inventory: Inventory, observed: DocsObserved, generated_at: datetime) -> Report:
     """A :class:`Report` with one ``mismatch`` per figure the inventory no longer supports.
 
     Every page read is a subject (one JUnit testcase each), whether it states figures or not.

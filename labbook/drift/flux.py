@@ -29,7 +29,7 @@ from fnmatch import fnmatchcase
 from labbook.drift.findings import Findings
 from labbook.models.inventory import Inventory
 from labbook.models.location import Location
-from labbook.models.observed import Observed, ObservedHelmRelease, ObservedKustomization
+from labbook.models.observed import FluxObserved, ObservedHelmRelease, ObservedKustomization
 from labbook.models.platform import Component, Platform
 from labbook.models.report import Report
 from labbook.sources.cluster.plan import helm_identity, helm_installs_into, kustomization_identity
@@ -85,7 +85,7 @@ def ignored(platform: Platform, kind: str, namespace: str, name: str) -> bool:
 
 
 class _Checker:
-    def __init__(self, inventory: Inventory, observed: Observed) -> None:
+    def __init__(self, inventory: Inventory, observed: FluxObserved) -> None:
         self.inv = inventory
         self.out = Outcome(inventory)
         self.hrs = {(h.namespace, h.name): h for h in observed.helmreleases}
@@ -247,12 +247,12 @@ class _Checker:
             )
 
 
-def check(inventory: Inventory, observed: Observed) -> Outcome:
+def check(inventory: Inventory, observed: FluxObserved) -> Outcome:
     """Findings and fixable mismatches of ``inventory`` against ``observed``."""
     return _Checker(inventory, observed).run()
 
 
-def compare(inventory: Inventory, observed: Observed, *, generated_at: datetime | None = None) -> Report:
+def compare(inventory: Inventory, observed: FluxObserved, *, generated_at: datetime | None = None) -> Report:
     """The ``labbook_report: 1`` report of the inventory against a Flux repository read by ``read_repo``."""
     outcome = check(inventory, observed)
     return Report(

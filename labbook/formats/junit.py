@@ -49,6 +49,6 @@ def render_junit(report: Report) -> str:
             failure.text = _detail(f)
     if report.warnings:
         out = ET.SubElement(suite, "system-out")
-        out.text = "\n".join(f"warning: {w.file}{f':{w.line}' if w.line else ''}: {w.message}" for w in report.warnings)
+        out.text = "\n".join(f"warning: {w}" for w in report.warnings)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -52,7 +52,7 @@ def render_markdown(report: Report, cap: int = CAP) -> str:
             "|---|---|---|---|---|---|---|---|\n"
         )
     rows = [_row(f) for f in report.findings]
-    warn = [f"- `{cell(w.file)}{f':{w.line}' if w.line else ''}` {cell(w.message)}\n" for w in report.warnings]
+    warn = [f"- `{cell(w.place)}` {cell(w.message)}\n" for w in report.warnings]
     if warn:
         warn.insert(0, f"\n<details><summary>{len(warn)} warning(s)</summary>\n\n")
         warn.append("\n</details>\n")

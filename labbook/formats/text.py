@@ -43,7 +43,7 @@ def render_text(report: Report) -> str:
     if report.warnings:
         out.append("")
         out.append("warnings:")
-        out.extend(f"  {w.file}{f':{w.line}' if w.line else ''}: {_one_line(w.message)}" for w in report.warnings)
+        out.extend(f"  {w.place}: {_one_line(w.message)}" for w in report.warnings)
     out.append("")
     n, w = report.counts.drift, report.counts.warnings
     tail = f", {w} warning{'s' if w != 1 else ''}" if w else ""

@@ -1,9 +1,11 @@
-"""What a source saw: the one model every reader returns. Pure: no I/O.
+"""What a source saw, one model per kind of source. Pure: no I/O.
 
-``sources/flux`` fills the Flux objects from Git; ``sources/cluster`` and
-``sources/snapshot`` fill nodes, live Flux status and the RDMA plumbing;
-``sources/prose`` fills figures stated in the docs. The drift engine compares
-an :class:`Observed` with the inventory and never reads anything itself.
+``sources/flux`` returns a :class:`FluxObserved` (the Flux objects in Git);
+``sources/cluster`` and ``sources/snapshot`` a :class:`ClusterObserved` (nodes,
+live Flux status and the RDMA plumbing); ``sources/prose`` a
+:class:`DocsObserved` (figures stated in the docs). The types say what each
+source fills in. The drift engine compares one with the inventory and never
+reads anything itself.
 """
 
 from __future__ import annotations
@@ -188,36 +190,63 @@ class ObservedFigure(_Obs):
     """docs file:line."""
 
 
-class Observed(_Obs):
-    """Everything one source saw."""
+class _Observation(_Obs):
+    """What every source reports about itself."""
 
-    source: Literal["flux", "cluster", "docs"]
-    """Which kind of source."""
     target: str
     """Repo path, cluster context, snapshot file or docs folder."""
     revision: str | None = None
     """Git commit, or the snapshot's stamp."""
+    warnings: list[ReportWarning] = []
+    """Things that could not be fully read."""
+
+
+class FluxObserved(_Observation):
+    """What a Flux repository deploys, read offline from Git (``sources/flux``)."""
+
+    source: Literal["flux"] = "flux"
+    """Which kind of source."""
     helmreleases: list[ObservedHelmRelease] = []
-    """HelmReleases."""
+    """HelmReleases, as Git pins them."""
     sources: list[ObservedSource] = []
-    """Chart sources (Git only)."""
+    """Chart and manifest sources."""
     kustomizations: list[ObservedKustomization] = []
     """Flux Kustomizations."""
     namespaces: list[str] = []
     """Namespaces declared."""
+
+
+class ClusterObserved(_Observation):
+    """What a live cluster or a snapshot of it reports (``sources/cluster``, ``sources/snapshot``)."""
+
+    source: Literal["cluster"] = "cluster"
+    """Which kind of source."""
     nodes: list[ObservedNode] = []
-    """Nodes (cluster only)."""
+    """Nodes."""
+    helmreleases: list[ObservedHelmRelease] = []
+    """HelmReleases and their live status."""
+    kustomizations: list[ObservedKustomization] = []
+    """Flux Kustomizations and their live status."""
     networks: list[ObservedNetwork] = []
-    """NetworkAttachmentDefinitions (cluster only)."""
+    """NetworkAttachmentDefinitions."""
     sriov_pools: list[ObservedSriovPool] = []
-    """SR-IOV device plugin resource pools (cluster only)."""
+    """SR-IOV device plugin resource pools."""
     daemonsets: list[ObservedDaemonSet] = []
-    """DaemonSets of the GPU/RDMA stack (cluster only)."""
-    figures: list[ObservedFigure] = []
-    """Figures stated in prose (docs only)."""
-    pages: list[str] = []
-    """Every page read, as displayed paths, figures or not (docs only)."""
+    """DaemonSets of the GPU/RDMA stack."""
     absent_kinds: list[str] = []
     """API kinds the cluster does not serve (CRD not installed), e.g. ``HelmRelease``."""
-    warnings: list[ReportWarning] = []
-    """Things that could not be fully read."""
+
+
+class DocsObserved(_Observation):
+    """Figures and names stated in the owner's prose (``sources/prose``)."""
+
+    source: Literal["docs"] = "docs"
+    """Which kind of source."""
+    figures: list[ObservedFigure] = []
+    """Figures stated in prose."""
+    pages: list[str] = []
+    """Every page read, as displayed paths, figures or not."""
+
+
+Observed = FluxObserved | ClusterObserved | DocsObserved
+"""Any source's observation."""

@@ -55,6 +55,14 @@ class ReportWarning(_Out):
     message: str
     """What was skipped or left unresolved."""
 
+    @property
+    def place(self) -> str:
+        """``file:line``, or the file alone when the line is unknown."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
 
 class Counts(_Out):
     """Summary numbers."""

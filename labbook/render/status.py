@@ -105,7 +105,7 @@ def report_section(
         out = head + f'!!! failure "Drift: {plural(counts.drift, "finding")}"\n\n    {summary}\n\n'
         out += findings_table(report, inventory, page)
     if report.warnings:
-        items = [code(f"{w.file}:{w.line}" if w.line else w.file) + f" {md(w.message)}" for w in report.warnings]
+        items = [code(w.place) + f" {md(w.message)}" for w in report.warnings]
         body = "".join(f"    {line}" for line in bullets(items).splitlines(keepends=True))
         out += f'\n??? warning "{plural(len(items), "warning")}"\n\n{body}'
     return out

@@ -1,4 +1,4 @@
-"""Read the hand-written pages in ``docs/`` into figures they state: ``Observed(source="docs")``.
+"""Read the hand-written pages in ``docs/`` into figures they state: a :class:`~labbook.models.observed.DocsObserved`.
 
 What counts as a figure
     Numbers with a unit that names an inventory fact: ``56 cores`` / ``16-core`` /
@@ -44,7 +44,7 @@ from pathlib import Path
 from labbook.errors import BadInput, Problem
 from labbook.files import display, read_bytes
 from labbook.models.location import Location
-from labbook.models.observed import Observed, ObservedFigure
+from labbook.models.observed import DocsObserved, ObservedFigure
 from labbook.models.report import ReportWarning
 
 DEFAULT_NAME_SHAPES = (r"talos-[a-z0-9]{3}-[a-z0-9]{3}",)
@@ -269,7 +269,7 @@ def _pages(directory: Path) -> list[Path]:
     return pages
 
 
-def read_docs(directory: Path, name_shapes: Iterable[str] = ()) -> Observed:
+def read_docs(directory: Path, name_shapes: Iterable[str] = ()) -> DocsObserved:
     """Scan every hand-written page under ``directory``; unreadable pages become warnings."""
     shown = display(directory)
     if not directory.is_dir():
@@ -293,4 +293,4 @@ def read_docs(directory: Path, name_shapes: Iterable[str] = ()) -> Observed:
             )
             continue
         figures += scan(text.replace("\r\n", "\n"), file, shapes)
-    return Observed(source="docs", target=shown, pages=pages, figures=figures, warnings=warnings)
+    return DocsObserved(target=shown, pages=pages, figures=figures, warnings=warnings)

@@ -27,7 +27,7 @@ from labbook.errors import BadInput, Problem
 from labbook.files import display, read_bytes
 from labbook.load.errors import problems_from_validation
 from labbook.load.yaml import LoadError, decode, parse
-from labbook.models.observed import Observed
+from labbook.models.observed import ClusterObserved
 from labbook.sources.cluster import parse as cluster_parse
 from labbook.sources.cluster import wire
 from labbook.sources.cluster.plan import NAD_RESOURCE_ANNOTATION, ROLE_PREFIX, SRIOV_CONFIG_KEY, ReadPlan
@@ -79,7 +79,7 @@ class Snapshot:
         """``2026-01-31T12:00:00Z``: the report's revision."""
         return stamp(self.taken_at)
 
-    def observed(self, plan: ReadPlan) -> Observed:
+    def observed(self, plan: ReadPlan) -> ClusterObserved:
         """The observed cluster, parsed exactly as a live read is."""
         return cluster_parse.observe(
             self.objects,

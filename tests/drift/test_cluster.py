@@ -14,7 +14,7 @@ from labbook.drift.cluster.nodes import memory_bounds, talos_version
 from labbook.formats import render
 from labbook.load.inventory import load_inventory
 from labbook.models.location import Location
-from labbook.models.observed import Observed, ObservedHelmRelease
+from labbook.models.observed import ClusterObserved, FluxObserved, ObservedHelmRelease
 from labbook.sources.cluster.parse import observe, validate
 from labbook.sources.cluster.plan import read_plan
 from tests.conftest import ROOT
@@ -26,7 +26,7 @@ STAMP = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
 
 
 @functools.cache
-def _observed(name: str) -> Observed:
+def _observed(name: str) -> ClusterObserved:
     objects, _ = load_fixture(name)
     selected = {c.field_selector.removeprefix("metadata.name=") for c in PLAN.calls if c.field_selector}
     read = [
@@ -37,12 +37,12 @@ def _observed(name: str) -> Observed:
     return observe(good, target="admin@homelab", revision=None, resources=PLAN.capacity, labels=PLAN.labels)
 
 
-def observed_fixture(name: str, **update: Any) -> Observed:
+def observed_fixture(name: str, **update: Any) -> ClusterObserved:
     """What a live read of ``tests/fixtures/cluster/<name>`` observes (field selectors applied)."""
     return _observed(name).model_copy(update=update)
 
 
-def check(seen: Observed, git: Observed | None = None):
+def check(seen: ClusterObserved, git: FluxObserved | None = None):
     return compare_cluster(INVENTORY, seen, generated_at=STAMP, git=git)
 
 
@@ -184,9 +184,8 @@ def test_daemonset_scheduled_on_fewer_nodes_than_documented() -> None:
     )
 
 
-def _git(versions: dict[tuple[str, str], str]) -> Observed:
-    return Observed(
-        source="flux",
+def _git(versions: dict[tuple[str, str], str]) -> FluxObserved:
+    return FluxObserved(
         target="repo",
         helmreleases=[
             ObservedHelmRelease(namespace=ns, name=name, version=v, origin=Location(file=f"apps/{name}.yaml", line=1))

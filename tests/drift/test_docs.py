@@ -11,7 +11,7 @@ import pytest
 from labbook.drift.docs import compare_docs, name_shapes
 from labbook.load.inventory import load_inventory
 from labbook.models.inventory import Inventory
-from labbook.models.observed import Observed
+from labbook.models.observed import DocsObserved
 from labbook.sources.prose import scan
 from tests.conftest import ROOT
 
@@ -41,8 +41,8 @@ FOURTH_SPARK = """
 """
 
 
-def _observed(text: str, inventory: Inventory, file: str = "docs/index.md") -> Observed:
-    return Observed(source="docs", target="docs", figures=scan(text, file, name_shapes(inventory)))
+def _observed(text: str, inventory: Inventory, file: str = "docs/index.md") -> DocsObserved:
+    return DocsObserved(target="docs", figures=scan(text, file, name_shapes(inventory)))
 
 
 def _edit(inventory_dir: Path, section: str, old: str, new: str, count: int = 1) -> None:
@@ -194,7 +194,7 @@ def test_pflops_are_compared_at_the_precision_written(example: Inventory, text: 
 def test_subjects_are_pages_relative_to_the_docs_folder_and_findings_are_in_page_order(example: Inventory) -> None:
     figures = scan("## A\n\n99 cores\n\n98 cores\n", "site/docs/b/page.md") + scan("4 GPUs\n", "site/docs/a.md")
     pages = ["site/docs/a.md", "site/docs/b/page.md", "site/docs/macros-only.md"]
-    observed = Observed(source="docs", target="site/docs", pages=pages, figures=figures)
+    observed = DocsObserved(target="site/docs", pages=pages, figures=figures)
     report = compare_docs(example, observed, NOW)
     assert report.subjects == ["docs/a.md", "docs/b/page.md", "docs/macros-only.md"]
     assert [(f.subject, str(f.where)) for f in report.findings] == [

@@ -12,7 +12,7 @@ from labbook.drift.flux import check, compare, normalize_path
 from labbook.load.inventory import load_inventory
 from labbook.models.inventory import Inventory
 from labbook.models.location import Location
-from labbook.models.observed import Observed, ObservedHelmRelease, ObservedKustomization
+from labbook.models.observed import FluxObserved, ObservedHelmRelease, ObservedKustomization
 from labbook.sources.flux import read_repo
 from tests.conftest import ROOT
 
@@ -20,7 +20,7 @@ STAMP = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def example() -> Observed:
+def example() -> FluxObserved:
     return read_repo(ROOT / "examples" / "flux")
 
 
@@ -29,15 +29,15 @@ def inventory() -> Inventory:
     return load_inventory(ROOT / "inventory")
 
 
-def _with(observed: Observed, **changes) -> Observed:
+def _with(observed: FluxObserved, **changes) -> FluxObserved:
     return observed.model_copy(update=changes)
 
 
-def _hr(observed: Observed, name: str) -> ObservedHelmRelease:
+def _hr(observed: FluxObserved, name: str) -> ObservedHelmRelease:
     return next(h for h in observed.helmreleases if h.name == name)
 
 
-def _replace_hr(observed: Observed, name: str, **changes) -> Observed:
+def _replace_hr(observed: FluxObserved, name: str, **changes) -> FluxObserved:
     hrs = [h.model_copy(update=changes) if h.name == name else h for h in observed.helmreleases]
     return _with(observed, helmreleases=hrs)
 

@@ -25,7 +25,7 @@ from labbook.drift.cluster.platform import compare_components, same_version, thr
 from labbook.drift.cluster.rdma import compare_daemonsets, compare_networks, compare_sriov
 from labbook.drift.findings import Findings
 from labbook.models.inventory import Inventory
-from labbook.models.observed import Observed
+from labbook.models.observed import ClusterObserved, FluxObserved
 from labbook.models.report import Report
 from labbook.sources.cluster.plan import MULTUS_COMPONENT, daemonset_targets, helm_identity, read_plan
 
@@ -35,7 +35,7 @@ _PROVIDER = {"HelmRelease": "flux", "Kustomization": "flux", "NetworkAttachmentD
 """The component whose CRDs serve each kind."""
 
 
-def _absent(out: Findings, inv: Inventory, seen: Observed) -> None:
+def _absent(out: Findings, inv: Inventory, seen: ClusterObserved) -> None:
     plan = read_plan(inv)
     for kind in seen.absent_kinds:
         call = next((c for c in plan.calls if c.kind == kind), None)
@@ -65,7 +65,7 @@ def _absent(out: Findings, inv: Inventory, seen: Observed) -> None:
 
 
 def compare_cluster(
-    inventory: Inventory, seen: Observed, *, generated_at: datetime, git: Observed | None = None
+    inventory: Inventory, seen: ClusterObserved, *, generated_at: datetime, git: FluxObserved | None = None
 ) -> Report:
     """Every documented fact the cluster can confirm, as a report; ``git`` adds three-way labels."""
     out = Findings(inventory)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from labbook.drift.findings import Findings
-from labbook.models.observed import Observed, ObservedHelmRelease, ObservedKustomization
+from labbook.models.observed import ClusterObserved, FluxObserved, ObservedHelmRelease, ObservedKustomization
 from labbook.models.platform import Component, Platform
 from labbook.models.report import DriftLabel
 from labbook.sources.cluster.plan import helm_identity, helm_installs_into, kustomization_identity
@@ -115,7 +115,7 @@ def _helm(
     _not_ready(out, subject, ("helm", i), what, hr.ready, hr.ready_message, hr.origin)
 
 
-def compare_components(out: Findings, platform: Platform, seen: Observed, git: Observed | None) -> None:
+def compare_components(out: Findings, platform: Platform, seen: ClusterObserved, git: FluxObserved | None) -> None:
     """HelmReleases and Kustomizations: exist, Ready, documented chart and version; extras undocumented."""
     hrs = {(h.namespace, h.name): h for h in seen.helmreleases}
     kss = {(k.namespace, k.name): k for k in seen.kustomizations}

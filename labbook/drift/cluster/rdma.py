@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from labbook.drift.findings import Findings
-from labbook.models.observed import Observed, ObservedDaemonSet, ObservedNode
+from labbook.models.observed import ClusterObserved, ObservedDaemonSet, ObservedNode
 from labbook.models.rdma import Rdma
 from labbook.sources.cluster.plan import DaemonSetTarget
 
@@ -12,7 +12,7 @@ def _pf(name: str) -> str:
     return name.split("#", 1)[0]  # "enp1s0f0np0#0-3" selects VFs 0-3 of that PF
 
 
-def compare_sriov(out: Findings, rdma: Rdma, seen: Observed) -> None:
+def compare_sriov(out: Findings, rdma: Rdma, seen: ClusterObserved) -> None:
     """The device plugin's pool for the documented resource, and the VFs each node advertises."""
     sriov = rdma.sriov
     if sriov is None:
@@ -86,7 +86,7 @@ def compare_sriov(out: Findings, rdma: Rdma, seen: Observed) -> None:
             )
 
 
-def compare_networks(out: Findings, rdma: Rdma, seen: Observed) -> None:
+def compare_networks(out: Findings, rdma: Rdma, seen: ClusterObserved) -> None:
     """Each documented NAD exists with its resource name and CNI type; others are undocumented."""
     absent = "NetworkAttachmentDefinition" in seen.absent_kinds
     nads = {(n.namespace, n.name): n for n in seen.networks}
@@ -141,7 +141,7 @@ def _selected(ds: ObservedDaemonSet, nodes: list[ObservedNode]) -> set[str]:
     return {n.name for n in nodes if all(n.labels.get(k) == v for k, v in ds.node_selector.items())}
 
 
-def compare_daemonsets(out: Findings, targets: tuple[DaemonSetTarget, ...], seen: Observed) -> None:
+def compare_daemonsets(out: Findings, targets: tuple[DaemonSetTarget, ...], seen: ClusterObserved) -> None:
     """Each DaemonSet exists, selects the nodes it should, is scheduled there and ready."""
     dss = {(d.namespace, d.name): d for d in seen.daemonsets}
     present = {n.name for n in seen.nodes}

@@ -1,4 +1,4 @@
-"""API objects (live or from a snapshot) -> :class:`Observed`. Pure: no I/O.
+"""API objects (live or from a snapshot) -> :class:`ClusterObserved`. Pure: no I/O.
 
 Live reads and snapshot files go through the same two steps: :func:`validate`
 checks each object against its wire model, and :func:`observe` turns the valid
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from labbook.models.location import Location
 from labbook.models.observed import (
-    Observed,
+    ClusterObserved,
     ObservedDaemonSet,
     ObservedHelmRelease,
     ObservedKustomization,
@@ -249,7 +249,7 @@ def observe(
     resources: Sequence[str],
     labels: Sequence[str] = (ARCH_LABEL, GPU_PRODUCT_LABEL),
     absent_kinds: Sequence[str] = (),
-) -> Observed:
+) -> ClusterObserved:
     """The observed cluster.
 
     ``resources`` are the node capacity keys read; node ``labels`` kept are these, the
@@ -276,8 +276,7 @@ def observe(
             parts["pools"].extend(_pools(obj, warnings))
         else:
             dss.append(_daemonset(obj))
-    return Observed(
-        source="cluster",
+    return ClusterObserved(
         target=target,
         revision=revision,
         nodes=parts["nodes"],

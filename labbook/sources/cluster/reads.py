@@ -22,7 +22,7 @@ from kubernetes.client.exceptions import ApiException
 
 from labbook.errors import SourceUnavailable
 from labbook.load.errors import problems_from_validation
-from labbook.models.observed import Observed
+from labbook.models.observed import ClusterObserved
 from labbook.sources.cluster import parse, wire
 from labbook.sources.cluster.connection import Connection, Target, connect, http_error, transport_error
 from labbook.sources.cluster.plan import ListCall, ReadPlan
@@ -225,7 +225,7 @@ def read_cluster(target: Target, plan: ReadPlan, *, page_size: int = PAGE_SIZE) 
         conn.close()
 
 
-def observed(capture: Capture, plan: ReadPlan) -> Observed:
+def observed(capture: Capture, plan: ReadPlan) -> ClusterObserved:
     """The observed cluster from a live capture."""
     return parse.observe(
         capture.objects,

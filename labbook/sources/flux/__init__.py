@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from labbook.files import display
-from labbook.models.observed import Observed
+from labbook.models.observed import FluxObserved
 from labbook.sources.flux.observe import observe
 from labbook.sources.flux.reader import Build, FluxKustomization, build
 
 __all__ = ["Build", "FluxKustomization", "build", "observe_build", "read_repo"]
 
 
-def read_repo(repo: Path, path: str | None = None) -> Observed:
+def read_repo(repo: Path, path: str | None = None) -> FluxObserved:
     """What Flux would deploy from ``repo`` starting at ``path`` (auto-detected when None).
 
     Raises :class:`~labbook.errors.BadInput` for a repo or ``--path`` that does
@@ -26,11 +26,10 @@ def read_repo(repo: Path, path: str | None = None) -> Observed:
     return observe_build(build(repo, path))
 
 
-def observe_build(found: Build) -> Observed:
+def observe_build(found: Build) -> FluxObserved:
     """The observed model of a :func:`build` result."""
     fields = observe(found.objects, found.diagnostics)
-    return Observed(
-        source="flux",
+    return FluxObserved(
         target=display(found.repo),
         revision=found.revision,
         warnings=found.warnings,

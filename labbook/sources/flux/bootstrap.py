@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from labbook.models.observed import Observed, ObservedHelmRelease, ObservedKustomization
+from labbook.models.observed import FluxObserved, ObservedHelmRelease, ObservedKustomization
 from labbook.sources.flux.reader import Build
 
 SOURCE_KINDS = {"HelmRepository", "OCIRepository", "GitRepository", "HelmChart", "Bucket"}
@@ -97,7 +97,7 @@ def _resolvable(hr: ObservedHelmRelease) -> str | None:
     return None
 
 
-def platform_from(observed: Observed, found: Build) -> dict[str, Any]:
+def platform_from(observed: FluxObserved, found: Build) -> dict[str, Any]:
     """The ``platform.yaml`` data for a repository, as plain dicts and lists."""
     applies: dict[tuple[str, str], set[str]] = {}
     for ks in found.kustomizations:

@@ -123,7 +123,7 @@ def kustomization(res: Res) -> ObservedKustomization:
 
 
 def observe(objects: list[Res], diag: Diagnostics) -> dict[str, Any]:
-    """The Observed fields for a list of built objects."""
+    """The FluxObserved fields for a list of built objects."""
     index = {(o.kind, o.namespace, o.name): o for o in objects if o.group == SOURCE}
     helmreleases, sources, kustomizations, namespaces = [], [], [], set()
     for obj in objects:

@@ -1,4 +1,4 @@
-"""API objects -> Observed: the same code for live reads and snapshots."""
+"""API objects -> ClusterObserved: the same code for live reads and snapshots."""
 
 from __future__ import annotations
 

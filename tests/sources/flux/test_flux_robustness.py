@@ -2,7 +2,7 @@
 
 Hypothesis writes a small Flux repo whose kustomization, Flux Kustomization,
 HelmRelease, source and ArtifactGenerator fields hold arbitrary YAML values;
-the reader must return an Observed (warnings allowed) and never raise anything
+the reader must return a FluxObserved (warnings allowed) and never raise anything
 but BadInput.
 """
 

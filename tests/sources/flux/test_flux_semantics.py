@@ -11,22 +11,22 @@ from pathlib import Path
 import pytest
 
 from labbook.errors import BadInput
-from labbook.models.observed import Observed
+from labbook.models.observed import FluxObserved
 from labbook.sources.flux import build, read_repo
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "flux"
 
 
-def read(name: str, path: str | None = None) -> Observed:
+def read(name: str, path: str | None = None) -> FluxObserved:
     return read_repo(FIXTURES / name, path)
 
 
-def releases(observed: Observed) -> dict[str, tuple[str, str | None, str | None]]:
+def releases(observed: FluxObserved) -> dict[str, tuple[str, str | None, str | None]]:
     """``namespace/name`` -> (installs into, chart, version)."""
     return {f"{h.namespace}/{h.name}": (h.installs_into, h.chart, h.version) for h in observed.helmreleases}
 
 
-def messages(observed: Observed) -> list[str]:
+def messages(observed: FluxObserved) -> list[str]:
     return [f"{w.file}:{w.line}: {w.message}" for w in observed.warnings]
 
 
