@@ -46,6 +46,8 @@ class Record:
     """Its files, kept for sources that follow renames (the inventory)."""
     changes: list[Change] = field(default_factory=list)
     """What it changed."""
+    raw: dict[str, Any] | None = None
+    """The record as the cache file holds it, when it was read from there."""
 
 
 EMPTY = State({}, {}, {}, {})
@@ -123,9 +125,7 @@ class Builder:
         """The state of a commit read in an earlier run, from its files (when kept) or its tree."""
         return self.state(self.source.repo.commit(sha), None, None, files)
 
-    def run(
-        self, commits: list[Commit], known: dict[str, State], kept: dict[str, Files] | None = None
-    ) -> list[Record]:
+    def run(self, commits: list[Commit], known: dict[str, State], kept: dict[str, Files] | None = None) -> list[Record]:
         """Read ``commits`` (parents first). ``known`` holds the states of commits already read and is
         extended with every commit read; a parent read in an earlier run is recovered from ``kept``
         (its files, when the source keeps them) or its tree."""

@@ -54,10 +54,14 @@ def cache_path(folder: Path, source: Source) -> Path:
 
 
 def _record(sha: str, raw: dict[str, Any]) -> Record:
+    """A cached commit. Its changes are rebuilt without re-validation (``model_construct``): they were
+    validated when first read and the file is labbook's own, checked by format and version."""
     commit = Commit(sha, tuple(raw["parents"]), raw["time"], raw["offset"], raw["author"], raw["message"])
-    ref = commit_ref(commit)
-    changes = [Change.model_validate({**c, "commit": ref}) for c in raw["changes"]]
-    return Record(commit, raw["boundary"], raw.get("files"), changes)
+    changes = []
+    if raw["changes"]:
+        ref = commit_ref(commit)
+        changes = [Change.model_construct(**c, commit=ref) for c in raw["changes"]]
+    return Record(commit, raw["boundary"], raw.get("files"), changes, raw)
 
 
 def load(path: Path, source: Source) -> Cached | None:
@@ -81,6 +85,9 @@ def save(path: Path, source: Source, cached: Cached) -> None:
     """Write the cache atomically (a reader sees the old file or the new one)."""
     commits = {}
     for sha, rec in cached.records.items():
+        if rec.raw is not None:
+            commits[sha] = rec.raw
+            continue
         c = rec.commit
         commits[sha] = {
             "parents": list(c.parents),
@@ -98,7 +105,9 @@ def save(path: Path, source: Source, cached: Cached) -> None:
         "key": source.key(),
         "boundary": cached.boundary,
         "heads": cached.heads[-HEADS:],
-        "tips": {sha: {"files": s.files, "parts": s.parts} for sha, s in cached.tips.items() if sha in cached.heads[-HEADS:]},
+        "tips": {
+            sha: {"files": s.files, "parts": s.parts} for sha, s in cached.tips.items() if sha in cached.heads[-HEADS:]
+        },
         "warnings": [w.model_dump(mode="json") for w in cached.warnings],
         "commits": commits,
     }

@@ -51,7 +51,9 @@ def _top_blocks(text: str) -> list[str] | None:
     if _NOT_SPLITTABLE.search(text):
         return None
     lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line[:1] not in (" ", "\t", "#", "-", "\n", "\r", "") and line.strip()]
+    starts = [
+        i for i, line in enumerate(lines) if line[:1] not in (" ", "\t", "#", "-", "\n", "\r", "") and line.strip()
+    ]
     first = next((i for i, line in enumerate(lines) if _content(line)), None)
     if first is None or not starts or starts[0] != first:
         return None  # empty, or the root is not a block mapping at column 0

@@ -32,7 +32,9 @@ def deltas(old: Facts, new: Facts) -> list[Delta]:
     added = [s for s in new if s not in old]
     out: list[Delta] = []
     for subject in list(added):
-        twin = next((r for r in removed if r.partition("/")[0] == subject.partition("/")[0] and old[r] == new[subject]), None)
+        twin = next(
+            (r for r in removed if r.partition("/")[0] == subject.partition("/")[0] and old[r] == new[subject]), None
+        )
         if twin is not None:
             removed.remove(twin)
             added.remove(subject)

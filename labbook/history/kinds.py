@@ -246,7 +246,16 @@ def _charts(facts: dict[str, str]) -> str:
 
 KINDS: dict[str, Kind] = {
     k.prefix: k
-    for k in (NodeKind(), ComponentKind(), ReleaseKind(), SriovKind(), LinkKind(), NetworkKind(), NcclKind(), CapabilityKind())
+    for k in (
+        NodeKind(),
+        ComponentKind(),
+        ReleaseKind(),
+        SriovKind(),
+        LinkKind(),
+        NetworkKind(),
+        NcclKind(),
+        CapabilityKind(),
+    )
 }
 """Every kind of subject, by prefix."""
 

@@ -238,7 +238,10 @@ def _release(res: Res) -> dict[str, str]:
     if isinstance(ref, dict):
         kind = text(ref.get("kind")) or "?"
         namespace = text(ref.get("namespace")) or res.namespace
-        return {"source": f"{kind} {text(ref.get('name'))}", "chartRef": f"{kind}/{_ident(namespace, text(ref.get('name')) or '')}"}
+        return {
+            "source": f"{kind} {text(ref.get('name'))}",
+            "chartRef": f"{kind}/{_ident(namespace, text(ref.get('name')) or '')}",
+        }
     return {"chart": "?", "version": "?"}
 
 

@@ -25,7 +25,8 @@ class Read:
     builder: Builder
     head: str
     records: dict[str, Record]
-    facts: dict[str, Facts] = field(default_factory=dict)
+    states: dict[str, State] = field(default_factory=dict)
+    """States read in this run, by commit."""
 
     def day(self, sha: str) -> dt.date:
         c = self.records[sha].commit
@@ -55,9 +56,9 @@ class Read:
 
     def facts_at(self, sha: str) -> Facts:
         """Every fact at a commit."""
-        if sha not in self.facts:
-            self.facts[sha] = self.builder.recover(sha, self.records[sha].files).facts
-        return self.facts[sha]
+        if sha not in self.states:
+            self.states[sha] = self.builder.recover(sha, self.records[sha].files)
+        return self.states[sha].facts
 
 
 def _status(origin: Origin, folder: Path, exc: NotARepo) -> RepoStatus:
@@ -93,13 +94,15 @@ def _read_one(
     kept = {sha: r.files for sha, r in cached.records.items() if r.files is not None}
     for rec in builder.run(new, known, kept):
         cached.records[rec.commit.sha] = rec
-    read = Read(source, builder, head, cached.records)
+    read = Read(source, builder, head, cached.records, known)
     reachable = read.ancestors(head)
     cached.records = {s: r for s, r in cached.records.items() if s in reachable}
     read.records = cached.records
     cached.warnings = [w for w in cached.warnings if w.commit in reachable] + builder.warnings
     cached.heads = [h for h in cached.heads if h != head and h in reachable][-(cache_mod.HEADS - 1) :] + [head]
-    cached.tips = {h: known[h] if h in known else cached.tips[h] for h in cached.heads if h in known or h in cached.tips}
+    cached.tips = {
+        h: known[h] if h in known else cached.tips[h] for h in cached.heads if h in known or h in cached.tips
+    }
     cached.boundary = sorted(boundary)
     if use_cache:
         cache_mod.save(path, source, cached)
