@@ -175,7 +175,9 @@ def open_repo(folder: Path) -> Repo:
         raise NotARepo("pygit2 is not installed, so Git history cannot be read", "unavailable", "run `make`")
     found = pygit2.discover_repository(str(folder.resolve()))
     if found is None:
-        raise NotARepo(f"{folder.as_posix()} is not in a Git repository, so it has no history to read")
+        raise NotARepo(
+            f"{folder.as_posix()}: not in a Git repository, so it has no history (expected a folder inside a Git checkout)"
+        )
     try:
         repo = pygit2.Repository(found)
     except pygit2.GitError as exc:
