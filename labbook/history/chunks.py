@@ -20,7 +20,8 @@ Anything that would make a cut change the meaning falls back to parsing the
 whole text: directives or document markers, a root that is not a block mapping,
 an alias whose anchor lives in another block (the block alone then fails to
 parse), a key repeated across blocks, or any block that does not parse on its
-own. The result is then exactly what :func:`~labbook.load.yaml.parse` returns
+own. A document with any anchor is parsed whole too (libyaml refuses an anchor
+defined twice, which blocks parsed apart would hide). The result is then exactly what :func:`~labbook.load.yaml.parse` returns
 for the whole text (``tests/history/test_chunks.py`` checks this on the real
 inventory, on generated documents and, when present, on every YAML file of the
 real Flux corpora).
@@ -35,7 +36,7 @@ from labbook.load.yaml import LoadError, parse
 
 _BARE_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(#.*)?$")
 _ITEM = re.compile(r"^( *)-(?:[ \t]|$)")
-_NOT_SPLITTABLE = re.compile(r"^(%|---|\.\.\.)", re.MULTILINE)
+_NOT_SPLITTABLE = re.compile(r"^(%|---|\.\.\.)|(?:^|[\s\[{,:-])&\S", re.MULTILINE)
 
 Block = tuple[str, Any]
 """A top-level block: ``("key", text)`` or ``("seq", key, [item texts])``."""
