@@ -251,7 +251,8 @@ def main() -> int:
             ["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
         print(
-            f"synthetic repository: {count} commits ({args.commits} generated), inventory/ and flux/ ({len(_files())} files)"
+            f"synthetic repository: {count} commits ({args.commits} generated), "
+            f"inventory/ and flux/ ({len(_files())} files)"
         )
 
         def log_p(*paths: str) -> Callable[[], object]:
@@ -278,10 +279,12 @@ def main() -> int:
         ratio_inv = cold["history inventory (cold)"] / cold["git log -p -- inventory/"]
         ratio_both = cold["history inventory+flux (cold)"] / cold["git log -p -- inventory/ flux/"]
         print(
-            f"cold, inventory:       {ratio_inv:5.2f}x git log -p   (goal <= {COLD_GOAL:.1f}x) {'ok' if ratio_inv <= COLD_GOAL else 'MISSED'}"
+            f"cold, inventory:       {ratio_inv:5.2f}x git log -p   (goal <= {COLD_GOAL:.1f}x) "
+            f"{'ok' if ratio_inv <= COLD_GOAL else 'MISSED'}"
         )
         print(
-            f"cold, inventory+flux:  {ratio_both:5.2f}x git log -p   (goal <= {COLD_GOAL:.1f}x) {'ok' if ratio_both <= COLD_GOAL else 'MISSED'}"
+            f"cold, inventory+flux:  {ratio_both:5.2f}x git log -p   (goal <= {COLD_GOAL:.1f}x) "
+            f"{'ok' if ratio_both <= COLD_GOAL else 'MISSED'}"
         )
 
         cache = Path(tmp) / "cache"
@@ -299,7 +302,8 @@ def main() -> int:
         share = w / cold_now
         print(
             f"warm after one new commit: {w * 1000:.1f} ms = {share:.1%} of cold ({cold_now * 1000:.1f} ms), "
-            f"commits read per history: {sorted(parsed)} (goal < {WARM_GOAL:.0%}) {'ok' if share < WARM_GOAL else 'MISSED'}"
+            f"commits read per history: {sorted(parsed)} "
+            f"(goal < {WARM_GOAL:.0%}) {'ok' if share < WARM_GOAL else 'MISSED'}"
         )
 
         walks: dict[str, Callable[[], object]] = {"git CLI (log --raw + cat-file)": lambda: walk_cli(repo)}

@@ -145,8 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("history", "history", "list the lab's meaningful changes from the Git history of the inventory")
     p.add_argument("--repo", metavar="DIR", help="also read the history of this checked-out Flux repository folder")
     p.add_argument("--since", metavar="DATE", help="only changes committed on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
-    p.add_argument("--no-cache", action="store_true", help="read every commit again (default: cache in .cache/labbook/)")
+    p.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="read every commit again (default: cache in .cache/labbook/)"
+    )
 
     p = add("schema", "schema", "write the inventory's JSON Schema for editors")
     p.add_argument("--output", "-o", metavar="DIR", help="schema folder (default: <inventory>/schema)")

@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {w.message}", file=sys.stderr)
     if since is not None:
         history = History(
-            repos=history.repos, changes=[c for c in history.changes if c.commit.day >= since], warnings=history.warnings
+            repos=history.repos,
+            changes=[c for c in history.changes if c.commit.day >= since],
+            warnings=history.warnings,
         )
     if args.format == "json":
         out = json.dumps({"labbook_history": 1, **history.model_dump(mode="json")}, indent=2) + "\n"

@@ -21,14 +21,15 @@ whole text: directives or document markers, a root that is not a block mapping,
 an alias whose anchor lives in another block (the block alone then fails to
 parse), a key repeated across blocks, or any block that does not parse on its
 own. A document with any anchor is parsed whole too (libyaml refuses an anchor
-defined twice, which blocks parsed apart would hide). The result is then exactly what :func:`~labbook.load.yaml.parse` returns
-for the whole text (``tests/history/test_chunks.py`` checks this on the real
-inventory, on generated documents and, when present, on every YAML file of the
-real Flux corpora).
+defined twice, which blocks parsed apart would hide). The result is then exactly
+what :func:`~labbook.load.yaml.parse` returns for the whole text
+(``tests/history/test_chunks.py`` checks this on the real inventory, on generated
+documents and, when present, on every YAML file of the real Flux corpora).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -59,7 +60,7 @@ def _top_blocks(text: str) -> list[str] | None:
     if first is None or not starts or starts[0] != first:
         return None  # empty, or the root is not a block mapping at column 0
     bounds = [0, *starts[1:], len(lines)]
-    return ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return ["".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _items(block: str) -> tuple[str, list[str]] | None:
@@ -89,7 +90,7 @@ def _items(block: str) -> tuple[str, list[str]] | None:
                 return None
             starts.append(i)
     bounds = [*starts, len(body)]
-    return key.group(1), ["".join(body[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return key.group(1), ["".join(body[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 class ChunkedParser:

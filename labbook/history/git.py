@@ -176,7 +176,8 @@ def open_repo(folder: Path) -> Repo:
     found = pygit2.discover_repository(str(folder.resolve()))
     if found is None:
         raise NotARepo(
-            f"{folder.as_posix()}: not in a Git repository, so it has no history (expected a folder inside a Git checkout)"
+            f"{folder.as_posix()}: not in a Git repository, so it has no history "
+            "(expected a folder inside a Git checkout)"
         )
     try:
         repo = pygit2.Repository(found)

@@ -241,7 +241,7 @@ class CapabilityKind(Kind):
 
 def _charts(facts: dict[str, str]) -> str:
     charts = [f"{facts[k]} {facts.get('version ' + k[6:], '')}".strip() for k in facts if k.startswith("chart ")]
-    return f" ({', '.join(charts)})" if charts else ""
+    return f" ({', '.join(dict.fromkeys(charts))})" if charts else ""
 
 
 KINDS: dict[str, Kind] = {

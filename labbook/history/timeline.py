@@ -99,7 +99,7 @@ def _read_one(
     cached.records = {s: r for s, r in cached.records.items() if s in reachable}
     read.records = cached.records
     cached.warnings = [w for w in cached.warnings if w.commit in reachable] + builder.warnings
-    cached.heads = [h for h in cached.heads if h != head and h in reachable][-(cache_mod.HEADS - 1) :] + [head]
+    cached.heads = [*[h for h in cached.heads if h != head and h in reachable][-(cache_mod.HEADS - 1) :], head]
     cached.tips = {
         h: known[h] if h in known else cached.tips[h] for h in cached.heads if h in known or h in cached.tips
     }
@@ -190,7 +190,7 @@ def _with_owner(change: Change, owners: dict[str, list[str]]) -> Change:
     return change.model_copy(update={"refs": found}) if found else change
 
 
-def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | None | bool = None) -> Timeline:
+def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bool | None = None) -> Timeline:
     """Read the inventory's history, and the Flux repository's when given.
 
     ``cache_dir``: the cache folder (default ``.cache/labbook`` at the top of the work tree), or

@@ -13,10 +13,26 @@ NODE = """\
       - {{model: {gpu}, count: 1, fp4_pflops: 1.0}}
 """
 
-SPARK = {"kind": "NVIDIA DGX Spark", "cpu": "NVIDIA GB10", "cores": 20, "threads": 20, "arch": "arm64",
-         "gb": 128, "memtype": "LPDDR5X", "gpu": "NVIDIA GB10"}
-PC = {"kind": "Custom PC", "cpu": "AMD Ryzen 9 9950X3D", "cores": 16, "threads": 32, "arch": "amd64",
-      "gb": 192, "memtype": "DDR5", "gpu": "NVIDIA RTX 5070 Ti"}
+SPARK = {
+    "kind": "NVIDIA DGX Spark",
+    "cpu": "NVIDIA GB10",
+    "cores": 20,
+    "threads": 20,
+    "arch": "arm64",
+    "gb": 128,
+    "memtype": "LPDDR5X",
+    "gpu": "NVIDIA GB10",
+}
+PC = {
+    "kind": "Custom PC",
+    "cpu": "AMD Ryzen 9 9950X3D",
+    "cores": 16,
+    "threads": 32,
+    "arch": "amd64",
+    "gb": 192,
+    "memtype": "DDR5",
+    "gpu": "NVIDIA RTX 5070 Ti",
+}
 
 
 def hardware(nodes: dict[str, dict[str, object]]) -> str:

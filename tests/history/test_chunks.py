@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from labbook.history.chunks import ChunkedParser
 from labbook.load.yaml import LoadError, parse
-from tests.conftest import CORPORA, ROOT
+from tests.conftest import ROOT
 
 
 def _outcome(fn, text: str):
@@ -62,7 +62,9 @@ def test_edge_cases(text: str) -> None:
 
 
 _key = st.sampled_from(["a", "b", "id", "nodes", "x-y", "vfs"])
-_scalar = st.sampled_from(["1", "1.10", "true", "null", "~", "'q: 1'", '"d"', "v1.2.3", "-", "[1, 2]", "{k: v}", "*a", "&a 3"])
+_scalar = st.sampled_from(
+    ["1", "1.10", "true", "null", "~", "'q: 1'", '"d"', "v1.2.3", "-", "[1, 2]", "{k: v}", "*a", "&a 3"]
+)
 
 
 @st.composite

@@ -53,7 +53,9 @@ def test_as_of_and_since(scenario, golden) -> None:
     timeline = _timeline(scenario)
     as_of = timeline.as_of(dt.date(2025, 11, 13), ["nvidia-device-plugin", "spark-a"])
     assert as_of.commit is not None and as_of.commit.message == "move the inventory to the top"
-    assert as_of.facts["component/nvidia-device-plugin"]["version nvidia-device-plugin/nvidia-device-plugin"] == "0.17.0"
+    assert (
+        as_of.facts["component/nvidia-device-plugin"]["version nvidia-device-plugin/nvidia-device-plugin"] == "0.17.0"
+    )
     # written on the 13th against 0.17.0: the branch commit of the 12th was merged on the 20th, after it
     assert [c.summary for c in as_of.since] == [
         "NVIDIA device plugin: nvidia-device-plugin 0.17.0 → 0.18.0",
