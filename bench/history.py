@@ -19,9 +19,25 @@ Measured side by side in one run, medians of interleaved rounds:
   labbook uses pygit2; the others are measured when installed
   (``pip install dulwich==1.2.21``), else skipped with a note.
 
-Figures on the development machine (2 shared cores, 2026-12), for the record:
+Figures on the development machine (2 cores shared with four other jobs, so noisy),
+``--rounds 5``, medians:
 
-    (filled in from the run in the final report)
+    git log -p -- inventory/          86 ms   history inventory, cold        1742 ms  (20.2x: goal 2x MISSED)
+    git log -p -- inventory/ flux/   173 ms   history inventory+flux, cold   2110 ms  (12.2x: goal 2x MISSED)
+    warm after one new commit: 195 ms = 10.8% of cold, 1 commit read per history (goal < 5% MISSED)
+    Git access alone: git CLI 80 ms (1.00x), pygit2 56 ms (0.70x), dulwich 365 ms (4.57x)
+
+An earlier, quieter run: git log -p 46 ms, cold 599 ms (13.0x); warm 62-77 ms (6-10%).
+
+Why pygit2: it does the Git part fastest (0.7-0.9x the git CLI's two processes, dulwich
+4-5x slower) and in-process, so a warm run spawns nothing. Why the cold goal is missed:
+the Git part is about as fast as ``git log -p``, but every new revision of a YAML file
+is parsed and validated, which ``git log -p`` never does. Parsing is memoised per block
+(``labbook/history/chunks.py``), so a version bump re-parses one category of
+``platform.yaml``, not the file; the rest is PyYAML building Python objects (about
+1 µs per node) and pydantic validating the section. Reaching 2x would need a parse that
+touches only the changed lines. The warm run is dominated by loading and rewriting the
+JSON cache of every commit (about 1,000 records).
 
     .venv/bin/python bench/history.py [--commits 1000] [--rounds 5]
 """
