@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 
-from labbook.history.kinds import NAME
+from labbook.history.kinds import NAME, kind_of
 from labbook.models.history import Change, History, LabAsOf
 from labbook.models.inventory import Inventory
 from labbook.models.journal import Journal, JournalEntry
@@ -150,3 +150,24 @@ def entry_box(as_of: LabAsOf, page: str, inventory: Inventory | None = None) -> 
 def months_with_changes(history: History) -> list[dt.date]:
     """The first day of each month that has changes, newest first."""
     return sorted({dt.date(c.commit.day.year, c.commit.day.month, 1) for c in history.changes}, reverse=True)
+
+
+def draft(changes: list[Change]) -> tuple[str, list[str]]:
+    """The body of a draft entry listing ``changes`` (oldest first), and the ids for its ``related:``.
+
+    One heading per kind of subject, the changes under it as facts (date, summary, commit), and an
+    empty "What happened" and "What I learned" for the owner to write under: no prose is invented.
+    """
+    related = list(dict.fromkeys(ref for c in changes for ref in c.refs))
+    groups: dict[str, list[Change]] = {}
+    for c in changes:
+        groups.setdefault(kind_of(c.subject).label or "Other", []).append(c)
+    out = ["## What changed\n"]
+    for label, items in groups.items():
+        out.append(f"### {md(label)}\n")
+        out.append(bullets(f"{_when(c)} · {md(c.summary)} ({code(c.commit.short)})" for c in items))
+    if not changes:
+        out.append("No changes recorded in this period.\n")
+    out.append("## What happened\n")
+    out.append("## What I learned\n")
+    return "\n".join(out), related

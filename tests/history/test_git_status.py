@@ -73,3 +73,20 @@ def test_corrupt_cache_is_ignored(scenario, tmp_path) -> None:
         f.write_text("{not json", encoding="utf-8")
     again = read_history(scenario.root / "inventory", cache_dir=cache)
     assert again.history.repos[0].parsed == 10
+
+
+def test_cli_json_and_since(scenario, cli) -> None:
+    import json
+
+    result = cli("history", "--no-cache", "--format", "json", "--since", "2025-12-01", cwd=scenario.root)
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["labbook_history"] == 1
+    assert [c["summary"] for c in doc["changes"]] == [
+        "Cilium: cilium 1.18.3 → 1.18.4",
+        "GPU-Direct RDMA across the Sparks: partial → working",
+        "Node old-pc removed",
+    ]
+    assert result.err.startswith("warning: inventory/platform.yaml:2:1: invalid YAML")
+    bad = cli("history", "--since", "yesterday", cwd=scenario.root)
+    assert (bad.code, bad.err) == (2, "labbook history: --since 'yesterday' is not a date (expected YYYY-MM-DD)\n")

@@ -81,3 +81,10 @@ def test_changes_page(scenario, golden) -> None:
     assert "[Cilium](platform.md#cilium)" in page  # a component links its Platform section
     assert "[spark-a](infrastructure/hardware.md#spark-a)" in page
     assert "· old-pc ·" in page  # a node gone from today's inventory is named, not linked
+
+
+def test_draft_from_changes(scenario, golden) -> None:
+    timeline = _timeline(scenario)
+    body, related = render.draft(timeline.since(dt.date(2025, 11, 13)))
+    assert related == ["nvidia-device-plugin", "spark-a", "old-pc", "cilium"]
+    golden("history/draft.md", body)
