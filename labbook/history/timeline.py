@@ -141,6 +141,13 @@ class Timeline:
                 return status.message + (f" ({status.fix})" if status.fix else "")
         return None
 
+    def facts_on(self, date: dt.date) -> tuple[str | None, Facts]:
+        """Every fact of the inventory as of ``date`` (the last first-parent commit on or before it), and
+        that commit; ``(None, {})`` when history is missing or starts later."""
+        read = self._reads.get("inventory")
+        sha = read.as_of(date) if read else None
+        return (sha, read.facts_at(sha)) if read is not None and sha is not None else (None, {})
+
     def as_of(self, date: dt.date, refs: list[str]) -> LabAsOf:
         """The lab on ``date`` for ``refs`` (component ids, node names), and what changed for them since."""
         read = self._reads.get("inventory")

@@ -62,6 +62,8 @@ def test_as_of_and_since(scenario, golden) -> None:
         "SR-IOV on spark-a: VFs 4 → 8",
     ]
     golden("history/entry-box.md", render.entry_box(as_of, "journal/posts/2025-11-13-gpu.md"))
+    sha, facts = timeline.facts_on(dt.date(2025, 12, 2))
+    assert sha is not None and "node/old-pc" not in facts and facts["sriov/spark-a"]["VFs"] == "8"
     before = timeline.as_of(dt.date(2025, 9, 1), ["cilium"])
     assert before.commit is None and before.facts == {}
     golden("history/entry-box-before.md", render.entry_box(before, "journal/posts/2025-09-01-x.md"))
