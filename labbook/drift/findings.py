@@ -38,8 +38,10 @@ class Findings:
         observed: Any = None,
         source: Location | None = None,
         label: DriftLabel | None = None,
+        claim_of: str | None = None,
     ) -> None:
-        """One finding; ``at`` is the path under the subject where the inventory makes the claim."""
+        """One finding; ``at`` is the path under the subject (or under ``claim_of``, when the claim is made
+        elsewhere, as for a consequence reported under its cause) where the inventory makes the claim."""
         self.checked(subject)
         self.findings.append(
             Finding(
@@ -48,7 +50,7 @@ class Findings:
                 field=field,
                 documented=documented,
                 observed=observed,
-                where=self.inventory.where(subject, *at) if code != "undocumented" else None,
+                where=self.inventory.where(claim_of or subject, *at) if code != "undocumented" else None,
                 source=source,
                 message=message,
                 label=label,

@@ -11,9 +11,13 @@ what failed and what to do.
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +73,8 @@ class Connection:
     """Per-request timeout in seconds."""
     requests: int = field(default=0)
     """Requests sent so far."""
+    server_time: datetime | None = None
+    """The API server's clock at its last answer (``Date`` header)."""
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -77,6 +83,50 @@ class Connection:
     def where(self) -> str:
         """The prefix of every message: the credentials file and context."""
         return f"{self.credentials} (context {self.context})"
+
+    @property
+    def insecure(self) -> bool:
+        """TLS verification is off (``insecure-skip-tls-verify`` in the kubeconfig)."""
+        return not self.api.configuration.verify_ssl
+
+    def warning(self) -> str | None:
+        """The one line to print when the server's certificate is not verified."""
+        if not self.insecure:
+            return None
+        return (
+            f"labbook: warning: {self.where()}: insecure-skip-tls-verify is set, so the identity of "
+            f"{self.server} is not verified (remove it and set certificate-authority-data to check it)"
+        )
+
+
+class _Captured(logging.Handler):
+    """Collects what the kubeconfig loader logs (it reports exec plugin failures with ``logging.error``)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+@contextmanager
+def _captured_log() -> Iterator[_Captured]:
+    handler, root = _Captured(), logging.getLogger()
+    root.addHandler(handler)  # with a handler present, logging.error() no longer calls basicConfig()
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+
+
+@contextmanager
+def quiet_tls(conn: Connection) -> Iterator[None]:
+    """No urllib3 ``InsecureRequestWarning`` per request: :meth:`Connection.warning` says it once."""
+    with warnings.catch_warnings():
+        if conn.insecure:
+            warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+        yield
 
 
 def _configuration() -> Any:
@@ -116,22 +166,34 @@ def _from_kubeconfig(target: Target) -> Connection:
                 Problem(shown, None, None, f"no context {target.context!r} (expected one of: {', '.join(names)})")
             )
         cfg = _configuration()
-        api = config.new_client_from_config(
-            config_file=path, context=context, persist_config=False, client_configuration=cfg
-        )
+        with _captured_log() as log:
+            api = config.new_client_from_config(
+                config_file=path, context=context, persist_config=False, client_configuration=cfg
+            )
     except BadInput:
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise BadInput(Problem(shown, line, col, f"invalid YAML: {exc} (expected a kubeconfig)")) from exc
+        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise BadInput(Problem(shown, line, col, f"invalid YAML: {what} (expected a kubeconfig)")) from exc
     except ConfigException as exc:
-        raise BadInput(Problem(shown, None, None, f"{exc} (expected a usable kubeconfig context)")) from exc
+        text = " ".join(str(exc).split())
+        raise BadInput(Problem(shown, None, None, f"{text} (expected a usable kubeconfig context)")) from exc
     except (TypeError, KeyError, AttributeError, ValueError) as exc:
         raise BadInput(
             Problem(shown, None, None, f"malformed kubeconfig: {exc!r} (expected clusters, users and contexts)")
         ) from exc
-    return Connection(api, context or "(current)", shown, api.configuration.host, target.timeout)
+    conn = Connection(api, context or "(current)", shown, api.configuration.host, target.timeout)
+    if log.messages:
+        api.close()
+        raise SourceUnavailable(
+            f"{conn.where()}: the exec credential plugin failed: {log.messages[0]} "
+            "(expected the context's users[].exec command to print credentials: run it by hand to see why)",
+            reason="auth",
+            target=conn.server,
+        )
+    return conn
 
 
 def _in_cluster(target: Target) -> Connection:
