@@ -101,7 +101,11 @@ class Scenario:
 
 def _key(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata", {})
-    return f"{obj['kind']} {meta['namespace']}/{meta['name']}" if meta.get("namespace") else f"{obj['kind']} {meta['name']}"
+    return (
+        f"{obj['kind']} {meta['namespace']}/{meta['name']}"
+        if meta.get("namespace")
+        else f"{obj['kind']} {meta['name']}"
+    )
 
 
 def scenario(name: str | Path) -> Scenario:
@@ -263,3 +267,16 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listed(
+    objects: list[dict[str, Any]], api_version: str, kind: str, ns: str | None, selector: str | None
+) -> list[dict[str, Any]]:
+    """What a list of ``kind`` in ``ns`` with field selector ``selector`` returns from ``objects`` (no paging)."""
+    return [
+        o
+        for o in objects
+        if (o["apiVersion"], o["kind"]) == (api_version, kind)
+        and (ns is None or o["metadata"].get("namespace") == ns)
+        and (not selector or field_match(selector, o))
+    ]

@@ -173,7 +173,7 @@ def _vfs(ctx: CompareContext) -> None:
         if healthy < vfs:
             message = (
                 f"{cause}node {sn.node} advertises {vfs} {resource} but only {healthy} are allocatable: "
-                f"{vfs - healthy} VF(s) unhealthy (the device plugin reports them so)"
+                f"{vfs - healthy} VF(s) the device plugin reports unhealthy"
             )
             ctx.out.add("not-ready", subject, message, at=at, field=f"nodes[{i}].vfs.healthy", documented=sn.vfs,
                         observed=healthy, source=node.origin, claim_of="rdma/sriov")  # fmt: skip
