@@ -23,7 +23,11 @@ import re
 from dataclasses import dataclass
 
 _IDENTS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
-_VERSION = re.compile(rf"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-({_IDENTS}))?(?:\+({_IDENTS}))?$")
+_NUM = r"0|[1-9]\d*"
+_PRE_ID = rf"(?:{_NUM}|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+_VERSION = re.compile(  # semVerRegex of version.go: no leading zeros, lowercase v only
+    rf"^v?({_NUM})(?:\.({_NUM}))?(?:\.({_NUM}))?(?:-({_PRE_ID}(?:\.{_PRE_ID})*))?(?:\+({_IDENTS}))?$"
+)
 _CV = rf"v?([0-9xX*]+)(\.[0-9xX*]+)?(\.[0-9xX*]+)?(?:-({_IDENTS}))?(?:\+({_IDENTS}))?"
 _OPS = r"!=|>=|=>|<=|=<|~>|>|<|=|~|\^|"
 _ONE = re.compile(rf"^\s*({_OPS})\s*({_CV})\s*$")

@@ -22,16 +22,10 @@ from kubernetes.client.exceptions import ApiException
 
 from labbook.errors import SourceUnavailable
 from labbook.load.errors import problems_from_validation
-from labbook.models.observed import ClusterObserved
+from labbook.models.cluster import ClusterObserved
 from labbook.sources.cluster import parse
-from labbook.sources.cluster.connection import (
-    Connection,
-    Target,
-    connect,
-    http_error,
-    quiet_tls,
-    transport_error,
-)
+from labbook.sources.cluster.connection import Connection, Target, connect, quiet_tls
+from labbook.sources.cluster.failures import http_error, transport_error
 from labbook.sources.cluster.plan import ListCall, ReadPlan
 from labbook.sources.cluster.wire import Typed
 
