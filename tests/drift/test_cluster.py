@@ -85,7 +85,7 @@ DRIFTED = [
     # 4. undocumented release
     ("undocumented", "component/podinfo", None, None),
     # 5. VF shortfall, 7. DaemonSet short of ready pods
-    ("not-ready", "rdma/sriov", "nodes[0].vfs.healthy", None),
+    ("mismatch", "rdma/sriov", "nodes[0].vfs", None),
     ("not-ready", "rdma/sriov", "daemonset.ready", None),
     # 6. missing NetworkAttachmentDefinition
     ("missing", "rdma/cx7-rdma", None, None),
@@ -111,8 +111,11 @@ def test_drifted_one_of_each_exactly_with_labels() -> None:
         "the node is not Ready: Ready Unknown for 2h 4m (since 2025-11-27T19:40:02Z): NodeStatusUnknown: "
         "Kubelet stopped posting node status.; tainted node.kubernetes.io/unreachable:NoSchedule"
     )
-    vfs = by_field[("rdma/sriov", "nodes[0].vfs.healthy")]
-    assert (vfs.documented, vfs.observed) == (4, 2) and "2 VF(s) the device plugin reports unhealthy" in vfs.message
+    vfs = by_field[("rdma/sriov", "nodes[0].vfs")]
+    assert (vfs.documented, vfs.observed) == (
+        4,
+        2,
+    ) and vfs.message == "node talos-7aj-lwl advertises 2 nvidia.com/cx7_qsfp (capacity)"
     assert str(vfs.where) == "inventory/rdma.yaml:42"
     multus = by_field[("node/talos-76w-3r0", "daemonset.ready")]
     assert str(multus.where) == "inventory/platform.yaml:286"  # the claim: multus runs on every node
@@ -223,6 +226,18 @@ def test_vf_capacity_is_configuration_drift_and_on_a_notready_node_a_consequence
     ]
     assert report.findings[1].message.startswith("consequence of the node not being Ready: node talos-ysi-4k0")
     assert str(report.findings[1].where) == "inventory/rdma.yaml:45"
+
+
+def test_vfs_the_kubelet_counts_unhealthy() -> None:
+    # the kubelet lost the SR-IOV device plugin of talos-ysi-4k0: every VF unhealthy, none allocatable
+    seen = replace(observed_fixture("homelab"), "nodes", "talos-ysi-4k0", allocatable={"nvidia.com/cx7_qsfp": 0})
+    [finding] = check(seen).findings
+    assert (finding.code, finding.subject, finding.field, finding.documented, finding.observed) == (
+        "not-ready", "rdma/sriov", "nodes[1].vfs.healthy", 4, 0)  # fmt: skip
+    assert finding.message == (
+        "node talos-ysi-4k0 advertises 4 nvidia.com/cx7_qsfp but only 0 are allocatable: the kubelet counts 4 VF(s) "
+        "unhealthy (reported so by the device plugin, or all of them when it lost the plugin)"
+    )
 
 
 def test_missing_node_points_at_its_inventory_entry() -> None:

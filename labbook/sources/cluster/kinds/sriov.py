@@ -3,10 +3,12 @@
 Shapes from k8snetworkplumbingwg/sriov-network-device-plugin: the ConfigMap's
 ``config.json`` holds a ``resourceList`` (``pkg/types/types.go``), each entry's
 ``resourcePrefix`` defaulting to the ``--resource-prefix`` flag, ``intel.com``
-(``cmd/sriovdp/main.go``). The kubelet's device manager counts every registered
-device in ``capacity`` and only the healthy ones in ``allocatable``
-(kubernetes ``pkg/kubelet/cm/devicemanager/manager.go``, ``GetCapacity``), so
-``allocatable`` below ``capacity`` is that many unhealthy VFs.
+(``cmd/sriovdp/main.go``); it advertises every VF its selectors find. The
+kubelet's device manager counts every registered device in ``capacity`` and
+only the healthy ones in ``allocatable`` (kubernetes
+``pkg/kubelet/cm/devicemanager/manager.go``, ``GetCapacity``), and marks every
+device of a plugin unhealthy when it loses the plugin (``markResourceUnhealthy``):
+``allocatable`` below ``capacity`` is that many VFs pods cannot get.
 """
 
 from __future__ import annotations
@@ -172,8 +174,9 @@ def _vfs(ctx: CompareContext) -> None:
                         claim_of="rdma/sriov")  # fmt: skip
         if healthy < vfs:
             message = (
-                f"{cause}node {sn.node} advertises {vfs} {resource} but only {healthy} are allocatable: "
-                f"{vfs - healthy} VF(s) the device plugin reports unhealthy"
+                f"{cause}node {sn.node} advertises {vfs} {resource} but only {healthy} are allocatable: the kubelet "
+                f"counts {vfs - healthy} VF(s) unhealthy (reported so by the device plugin, or all of them when it "
+                "lost the plugin)"
             )
             ctx.out.add("not-ready", subject, message, at=at, field=f"nodes[{i}].vfs.healthy", documented=sn.vfs,
                         observed=healthy, source=node.origin, claim_of="rdma/sriov")  # fmt: skip
