@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from labbook.commands.drift_cluster import check_args, target
+from labbook.commands.drift_cluster import check_args, target, without_cycle_collection
 from labbook.errors import BadInput, Problem
 from labbook.files import atomic_write, display
 from labbook.load.inventory import load_inventory
@@ -34,12 +34,13 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         raise BadInput(problems)
     plan = read_plan(inventory)
-    capture = read_cluster(target(args), plan)
-    if capture.warning:
-        print(capture.warning, file=sys.stderr)
-    text = snapshot.render(
-        capture.objects, plan, context=capture.context, taken_at=capture.taken_at, absent_kinds=capture.absent
-    )
+    with without_cycle_collection():
+        capture = read_cluster(target(args), plan)
+        if capture.warning:
+            print(capture.warning, file=sys.stderr)
+        text = snapshot.render(
+            capture.objects, plan, context=capture.context, taken_at=capture.taken_at, absent_kinds=capture.absent
+        )
     atomic_write(out, text)
     absent = f", not served: {', '.join(capture.absent)}" if capture.absent else ""
     print(

@@ -21,9 +21,12 @@ class Findings:
     subjects: list[str] = field(default_factory=list)
     """Subjects compared so far."""
 
+    _seen: set[str] = field(default_factory=set)
+
     def checked(self, subject: str) -> None:
         """Record that ``subject`` was compared."""
-        if subject not in self.subjects:
+        if subject not in self._seen:
+            self._seen.add(subject)
             self.subjects.append(subject)
 
     def add(
