@@ -197,8 +197,9 @@ class DaemonSetKind(Kind):
             ds = dss.get((t.namespace, t.name))
             if ds is None:
                 message = f"no DaemonSet {t.namespace}/{t.name} in the cluster"
-                ctx.out.add("missing", t.subject, message, at=t.field, field="daemonset",
-                            documented=f"{t.namespace}/{t.name}")  # fmt: skip
+                ctx.out.add(
+                    "missing", t.subject, message, at=t.field, field="daemonset", documented=f"{t.namespace}/{t.name}"
+                )
                 continue
             placed = _placement(ctx, t, ds)
             _readiness(ctx, t, ds, placed)
@@ -218,9 +219,17 @@ def _placement(ctx: CompareContext, t: DaemonSetTarget, ds: ObservedDaemonSet) -
             cause = "consequence of the node not being Ready: " if down else ""
             shown = ", ".join(str(x) for x in taints)
             message = f"{cause}its taint {shown} keeps {what} ({t.subject}) off this node: its pods do not tolerate it"
-            ctx.out.add("not-ready" if down else "mismatch", f"node/{name}", message, at=t.field, field="taints",
-                        documented=[], observed=[str(x) for x in taints], source=nodes[name].origin,
-                        claim_of=t.subject)  # fmt: skip
+            ctx.out.add(
+                "not-ready" if down else "mismatch",
+                f"node/{name}",
+                message,
+                at=t.field,
+                field="taints",
+                documented=[],
+                observed=[str(x) for x in taints],
+                source=nodes[name].origin,
+                claim_of=t.subject,
+            )
     wanted = [n for n in expected if n not in tainted]
     if placed != wanted:
         reasons = []
@@ -230,12 +239,28 @@ def _placement(ctx: CompareContext, t: DaemonSetTarget, ds: ObservedDaemonSet) -
                 reasons.append(f"not on {name}: {why[1]}")
         reasons += [f"also on {n}" for n in placed if n not in wanted]
         message = f"{what} is placed on {', '.join(placed) or 'no node'} ({'; '.join(reasons)})"
-        ctx.out.add("mismatch", t.subject, message, at=t.field, field="daemonset.nodes", documented=wanted,
-                    observed=placed, source=ds.origin)  # fmt: skip
+        ctx.out.add(
+            "mismatch",
+            t.subject,
+            message,
+            at=t.field,
+            field="daemonset.nodes",
+            documented=wanted,
+            observed=placed,
+            source=ds.origin,
+        )
     elif ds.desired != len(placed):
         message = f"{what} is scheduled on {ds.desired} node(s); it should run on {', '.join(placed) or 'none'}"
-        ctx.out.add("mismatch", t.subject, message, at=t.field, field="daemonset.desired", documented=len(placed),
-                    observed=ds.desired, source=ds.origin)  # fmt: skip
+        ctx.out.add(
+            "mismatch",
+            t.subject,
+            message,
+            at=t.field,
+            field="daemonset.desired",
+            documented=len(placed),
+            observed=ds.desired,
+            source=ds.origin,
+        )
     return placed
 
 
@@ -250,10 +275,27 @@ def _readiness(ctx: CompareContext, t: DaemonSetTarget, ds: ObservedDaemonSet, p
             f"consequence of the node not being Ready: {what} ({t.subject}) has {ds.ready} of {ds.desired} pods "
             "ready, and its pod on this node cannot be"
         )
-        ctx.out.add("not-ready", f"node/{name}", message, at=t.field, field="daemonset.ready", documented=ds.desired,
-                    observed=ds.ready, source=ds.origin, claim_of=t.subject)  # fmt: skip
+        ctx.out.add(
+            "not-ready",
+            f"node/{name}",
+            message,
+            at=t.field,
+            field="daemonset.ready",
+            documented=ds.desired,
+            observed=ds.ready,
+            source=ds.origin,
+            claim_of=t.subject,
+        )
     if short > len(down):
         note = f" ({len(down)} of the missing on NotReady nodes, reported there)" if down else ""
         message = f"{what} has {ds.ready} of {ds.desired} pods ready{note}"
-        ctx.out.add("not-ready", t.subject, message, at=t.field, field="daemonset.ready", documented=ds.desired,
-                    observed=ds.ready, source=ds.origin)  # fmt: skip
+        ctx.out.add(
+            "not-ready",
+            t.subject,
+            message,
+            at=t.field,
+            field="daemonset.ready",
+            documented=ds.desired,
+            observed=ds.ready,
+            source=ds.origin,
+        )

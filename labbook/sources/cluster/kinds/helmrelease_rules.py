@@ -23,6 +23,7 @@ from labbook import versions
 from labbook.models.cluster import FLUX_MANAGERS, ClusterHelmRelease, ClusterKustomization
 from labbook.models.platform import Component
 from labbook.models.report import DriftLabel, three_way
+from labbook.sources.cluster.kinds import flux
 from labbook.sources.cluster.kinds.base import CompareContext
 
 FAILED_REASONS = frozenset(
@@ -193,23 +194,29 @@ def _release(ctx: CompareContext, comp: Component, i: int, hr: ClusterHelmReleas
     if hr.installs_into != into:
         at = ("helm", i, "namespace") if helm.namespace else ("namespace",)
         message = f"{what} installs into {hr.installs_into}"
-        out.add("mismatch", subject, message, at=at, field="namespace", documented=into, observed=hr.installs_into,
-                source=hr.origin)  # fmt: skip
-    if hr.chart and hr.chart != helm.chart:
-        out.add("mismatch", subject, f"{what} deploys chart {hr.chart}", at=("helm", i, "chart"), field="chart.name",
-                documented=helm.chart, observed=hr.chart, source=hr.origin)  # fmt: skip
-    explained = _version(ctx, comp, i, hr)
-    if hr.suspended:
-        message = (
-            f"{what} is suspended: Flux does not reconcile it (flux resume helmrelease {hr.name} -n {hr.namespace})"
+        out.add(
+            "mismatch",
+            subject,
+            message,
+            at=at,
+            field="namespace",
+            documented=into,
+            observed=hr.installs_into,
+            source=hr.origin,
         )
-        out.add("suspended", subject, message, at=("helm", i), field="suspend", documented=False, observed=True,
-                source=hr.origin)  # fmt: skip
-    ready = hr.ready
-    if not explained and (ready is None or not ready.true):
-        state = "has no Ready condition yet" if ready is None else f"is not Ready: {ready.explain()}"
-        out.add("not-ready", subject, f"{what} {state}", at=("helm", i), field="ready", documented=True,
-                observed=None if ready is None else False, source=hr.origin)  # fmt: skip
+    if hr.chart and hr.chart != helm.chart:
+        out.add(
+            "mismatch",
+            subject,
+            f"{what} deploys chart {hr.chart}",
+            at=("helm", i, "chart"),
+            field="chart.name",
+            documented=helm.chart,
+            observed=hr.chart,
+            source=hr.origin,
+        )
+    explained = _version(ctx, comp, i, hr)
+    flux.state(ctx, subject, ("helm", i), hr, explained=explained)
 
 
 def compare_helmreleases(ctx: CompareContext) -> None:
@@ -227,15 +234,9 @@ def compare_helmreleases(ctx: CompareContext) -> None:
             elif not absent:
                 message = f"documented, but no HelmRelease {key[0]}/{key[1]} in the cluster"
                 ctx.out.add("missing", f"component/{comp.id}", message, at=("helm", i))
-    platform = ctx.inventory.platform
-    for hr in ctx.seen.helmreleases:
-        if (hr.namespace, hr.name) in claimed or platform.ignores("HelmRelease", hr.namespace, hr.name):
-            continue
-        detail = f" (chart {hr.chart} {shown(hr.running)})" if hr.chart and hr.running else ""
-        ctx.out.add(
-            "undocumented",
-            f"component/{hr.name}",
-            f"HelmRelease {hr.namespace}/{hr.name}{detail} is in the cluster but not in the inventory",
-            source=hr.origin,
-            observed=f"{hr.namespace}/{hr.name}",
-        )
+    flux.undocumented(ctx, "HelmRelease", ctx.seen.helmreleases, claimed, _chart)
+
+
+def _chart(hr: flux.FluxObject) -> str:
+    assert isinstance(hr, ClusterHelmRelease)
+    return f" (chart {hr.chart} {shown(hr.running)})" if hr.chart and hr.running else ""

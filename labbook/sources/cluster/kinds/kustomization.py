@@ -20,6 +20,7 @@ from labbook.models.cluster import ClusterKustomization, FluxRef
 from labbook.models.inventory import Inventory
 from labbook.models.location import Location
 from labbook.models.platform import FLUX_NAMESPACE, Component
+from labbook.sources.cluster.kinds import flux
 from labbook.sources.cluster.kinds.base import CompareContext, Kind, ReadContext
 from labbook.sources.cluster.kinds.helmrelease import SourceRef, reconciled
 from labbook.sources.cluster.kinds.helmrelease_rules import commit_of
@@ -136,17 +137,7 @@ class KustomizationKind(Kind):
             elif not absent:
                 message = f"documented, but no Kustomization {key[0]}/{key[1]} in the cluster"
                 ctx.out.add("missing", f"component/{comp.id}", message, at=("kustomization",))
-        platform = ctx.inventory.platform
-        for ks in ctx.seen.kustomizations:
-            if (ks.namespace, ks.name) in claimed or platform.ignores("Kustomization", ks.namespace, ks.name):
-                continue
-            ctx.out.add(
-                "undocumented",
-                f"component/{ks.name}",
-                f"Kustomization {ks.namespace}/{ks.name} is in the cluster but not in the inventory",
-                source=ks.origin,
-                observed=f"{ks.namespace}/{ks.name}",
-            )
+        flux.undocumented(ctx, "Kustomization", ctx.seen.kustomizations, claimed)
 
 
 def _revision(ctx: CompareContext, subject: str, what: str, ks: ClusterKustomization) -> bool:
@@ -180,14 +171,4 @@ def _revision(ctx: CompareContext, subject: str, what: str, ks: ClusterKustomiza
 def _check(ctx: CompareContext, comp: Component, ks: ClusterKustomization) -> None:
     subject, what = f"component/{comp.id}", f"Kustomization {ks.namespace}/{ks.name}"
     explained = _revision(ctx, subject, what, ks)
-    if ks.suspended:
-        message = (
-            f"{what} is suspended: Flux does not reconcile it (flux resume kustomization {ks.name} -n {ks.namespace})"
-        )
-        ctx.out.add("suspended", subject, message, at=("kustomization",), field="suspend", documented=False,
-                    observed=True, source=ks.origin)  # fmt: skip
-    ready = ks.ready
-    if not explained and (ready is None or not ready.true):
-        state = "has no Ready condition yet" if ready is None else f"is not Ready: {ready.explain()}"
-        ctx.out.add("not-ready", subject, f"{what} {state}", at=("kustomization",), field="ready", documented=True,
-                    observed=None if ready is None else False, source=ks.origin)  # fmt: skip
+    flux.state(ctx, subject, ("kustomization",), ks, explained=explained)

@@ -115,11 +115,27 @@ class NadKind(Kind):
                 continue
             if nad.resource_name != doc.resource_name:
                 message = f"{what} draws from {nad.resource_name or 'no device-plugin pool'}"
-                out.add("mismatch", subject, message, at=("resource_name",), field="resource_name",
-                        documented=doc.resource_name, observed=nad.resource_name, source=nad.origin)  # fmt: skip
+                out.add(
+                    "mismatch",
+                    subject,
+                    message,
+                    at=("resource_name",),
+                    field="resource_name",
+                    documented=doc.resource_name,
+                    observed=nad.resource_name,
+                    source=nad.origin,
+                )
             if nad.cni != doc.cni:
-                out.add("mismatch", subject, f"{what} uses CNI type {nad.cni}", at=("cni",), field="cni",
-                        documented=doc.cni, observed=nad.cni, source=nad.origin)  # fmt: skip
+                out.add(
+                    "mismatch",
+                    subject,
+                    f"{what} uses CNI type {nad.cni}",
+                    at=("cni",),
+                    field="cni",
+                    documented=doc.cni,
+                    observed=nad.cni,
+                    source=nad.origin,
+                )
         documented = {(d.namespace, d.name) for d in ctx.inventory.rdma.networks}
         for nad in ctx.seen.networks:
             if (nad.namespace, nad.name) not in documented:

@@ -137,21 +137,42 @@ def _pool(ctx: CompareContext) -> None:
             why = f"{cm} has no usable resourceList"
         else:
             why = f"{cm} advertises only {', '.join(found)}" if found else f"{cm} is not in the cluster"
-        out.add("missing", subject, f"no SR-IOV pool {resource}: {why}", at=("resource_name",),
-                field="resource_name", documented=resource, observed=found or None)  # fmt: skip
+        out.add(
+            "missing",
+            subject,
+            f"no SR-IOV pool {resource}: {why}",
+            at=("resource_name",),
+            field="resource_name",
+            documented=resource,
+            observed=found or None,
+        )
         return
     for attr, want, key in (("vendors", dp.vendor, "vendor"), ("devices", dp.vf_device, "vf_device")):
         got = getattr(pool, attr)
         if got and want not in got:
-            out.add("mismatch", subject, f"pool {resource} selects {attr} {', '.join(got)} in {cm}",
-                    at=("device_plugin", key), field=f"device_plugin.{key}", documented=want, observed=got,
-                    source=pool.origin)  # fmt: skip
+            out.add(
+                "mismatch",
+                subject,
+                f"pool {resource} selects {attr} {', '.join(got)} in {cm}",
+                at=("device_plugin", key),
+                field=f"device_plugin.{key}",
+                documented=want,
+                observed=got,
+                source=pool.origin,
+            )
     documented_pfs = sorted({pf for n in sriov.nodes for pf in n.pf_interfaces})
     observed_pfs = sorted({_pf(p) for p in pool.pf_names})
     if observed_pfs and observed_pfs != documented_pfs:
-        out.add("mismatch", subject, f"pool {resource} selects pfNames {', '.join(pool.pf_names)} in {cm}",
-                at=("nodes",), field="pf_interfaces", documented=documented_pfs, observed=observed_pfs,
-                source=pool.origin)  # fmt: skip
+        out.add(
+            "mismatch",
+            subject,
+            f"pool {resource} selects pfNames {', '.join(pool.pf_names)} in {cm}",
+            at=("nodes",),
+            field="pf_interfaces",
+            documented=documented_pfs,
+            observed=observed_pfs,
+            source=pool.origin,
+        )
 
 
 def _vfs(ctx: CompareContext) -> None:
@@ -169,14 +190,31 @@ def _vfs(ctx: CompareContext) -> None:
         healthy = node.allocatable.get(resource, vfs)
         at = ("nodes", i, "vfs")
         if vfs != sn.vfs:
-            ctx.out.add("mismatch", subject, f"{cause}node {sn.node} advertises {vfs} {resource} (capacity)",
-                        at=at, field=f"nodes[{i}].vfs", documented=sn.vfs, observed=vfs, source=node.origin,
-                        claim_of="rdma/sriov")  # fmt: skip
+            ctx.out.add(
+                "mismatch",
+                subject,
+                f"{cause}node {sn.node} advertises {vfs} {resource} (capacity)",
+                at=at,
+                field=f"nodes[{i}].vfs",
+                documented=sn.vfs,
+                observed=vfs,
+                source=node.origin,
+                claim_of="rdma/sriov",
+            )
         if healthy < vfs:
             message = (
                 f"{cause}node {sn.node} advertises {vfs} {resource} but only {healthy} are allocatable: the kubelet "
                 f"counts {vfs - healthy} VF(s) unhealthy (reported so by the device plugin, or all of them when it "
                 "lost the plugin)"
             )
-            ctx.out.add("not-ready", subject, message, at=at, field=f"nodes[{i}].vfs.healthy", documented=sn.vfs,
-                        observed=healthy, source=node.origin, claim_of="rdma/sriov")  # fmt: skip
+            ctx.out.add(
+                "not-ready",
+                subject,
+                message,
+                at=at,
+                field=f"nodes[{i}].vfs.healthy",
+                documented=sn.vfs,
+                observed=healthy,
+                source=node.origin,
+                claim_of="rdma/sriov",
+            )
