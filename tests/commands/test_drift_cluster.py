@@ -57,8 +57,10 @@ def test_make_check_line_with_the_example_flux_repo(tmp_path: Path) -> None:
     )
 
 
-def test_live_homelab_in_sync(cli, kubeconfig: Path, homelab: ApiServer) -> None:
-    result = cli("drift", "cluster", "--kubeconfig", str(kubeconfig), "--context", "admin@homelab")
+@pytest.mark.parametrize("repo", [[], ["--repo", "examples/flux"]], ids=["alone", "with-repo"])
+def test_live_homelab_in_sync(cli, kubeconfig: Path, homelab: ApiServer, repo: list[str]) -> None:
+    # eight charts come from OCIRepositories and run 2.1.1+<digest>-style versions: no finding
+    result = cli("drift", "cluster", "--kubeconfig", str(kubeconfig), "--context", "admin@homelab", *repo)
     assert (result.code, result.err) == (0, "")
     assert result.out == "labbook drift cluster: admin@homelab\n\nin sync: 28 subjects checked\n"
     assert {r.method for r in homelab.log} == {"GET"}
