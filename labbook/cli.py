@@ -66,9 +66,23 @@ def _cluster_opts(p: argparse.ArgumentParser, *, snapshot: bool) -> None:
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current one)")
-    how.add_argument("--in-cluster", action="store_true", help="use the pod's service account")
+    how.add_argument(
+        "--in-cluster",
+        action="store_true",
+        help="use the pod's service account (server from $KUBERNETES_SERVICE_HOST and _PORT)",
+    )
     if snapshot:
         how.add_argument("--snapshot", metavar="FILE", help="check a snapshot file instead of a live cluster")
+    p.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="--in-cluster: service-account token (default: /var/run/secrets/kubernetes.io/serviceaccount/token)",
+    )
+    p.add_argument(
+        "--ca-file",
+        metavar="FILE",
+        help="--in-cluster: cluster CA bundle (default: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)",
+    )
     p.add_argument(
         "--timeout", type=float, default=10.0, metavar="SECONDS", help="per-request timeout in seconds (default: 10)"
     )
