@@ -15,6 +15,7 @@ from pathlib import Path
 from labbook.commands._emit import emit
 from labbook.drift.cluster import compare_cluster
 from labbook.errors import BadInput, Problem
+from labbook.load.inputs import read_inputs
 from labbook.load.inventory import load_inventory
 from labbook.models.inventory import Inventory
 from labbook.models.observed import ClusterObserved, FluxObserved
@@ -69,6 +70,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Inventory, FluxObserved | None]:
 
 def run(args: argparse.Namespace) -> int:
     """0 in sync, 1 drift, 2 bad input, 3 the cluster could not be read."""
+    judged = read_inputs(Path(args.inventory))
     inventory, git = _inputs(args)
     plan = read_plan(inventory)
     if args.snapshot:
@@ -78,4 +80,4 @@ def run(args: argparse.Namespace) -> int:
     else:
         seen = read_live(args, plan)
     report = compare_cluster(inventory, seen, generated_at=datetime.now(UTC), git=git)
-    return emit(report, args)
+    return emit(report, args, judged)

@@ -179,9 +179,9 @@ def test_read_docs_walks_pages_but_not_history(tmp_path: Path, monkeypatch: pyte
     assert observed.source == "docs"
     assert observed.target == "docs"
     assert [(str(f.origin), f.kind, f.value) for f in observed.figures] == [
-        ("docs/blog/index.md:1", "gpus", "4"),
-        ("docs/index.md:1", "cores", "56"),
-        ("docs/infrastructure/hardware.md:3", "gpus", "3"),
+        ("docs/blog/index.md:1:1", "gpus", "4"),
+        ("docs/index.md:1:1", "cores", "56"),
+        ("docs/infrastructure/hardware.md:3:1", "gpus", "3"),
     ]
     assert observed.pages == ["docs/blog/index.md", "docs/index.md", "docs/infrastructure/hardware.md"]
     assert observed.warnings == []
@@ -195,7 +195,7 @@ def test_read_docs_warns_about_a_page_that_is_not_utf8(tmp_path: Path, monkeypat
     assert [(w.file, w.line, w.message) for w in observed.warnings] == [
         ("docs/bad.md", 2, "not UTF-8, page skipped (expected UTF-8 text)")
     ]
-    assert [(str(f.origin), f.value) for f in observed.figures] == [("docs/good.md:1", "3")]
+    assert [(str(f.origin), f.value) for f in observed.figures] == [("docs/good.md:1:1", "3")]
 
 
 def test_read_docs_without_a_folder_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
