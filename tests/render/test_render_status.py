@@ -121,7 +121,7 @@ def test_a_failed_check_is_never_shown_as_the_last_good_one() -> None:
     )
     doc = to_html(status.status_page(reports, {}, NOW))
     assert [p.text() for p in doc.iter("p", cls="admonition-title")] == ["In sync", "Check failed", "In sync"]
-    failed = list(doc.iter("div", cls="failure"))[0].text()
+    failed = next(iter(doc.iter("div", cls="failure"))).text()
     assert "kubeconfig: context 'homelab' not found (expected one of: kind)" in failed
 
 

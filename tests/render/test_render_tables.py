@@ -11,7 +11,6 @@ from labbook.render import capabilities, platform, rdma, tables
 from labbook.render.text import num
 from tests.render.helpers import example, to_html
 
-
 HEADERS = ["Node", "Hardware", "CPU", "RAM", "Role", "GPU", "PFLOPS FP4", "Arch"]
 
 
