@@ -72,6 +72,10 @@ def status_list(inv: Inventory, journal: Journal | None = None, page: str = page
     for cap in caps:
         text = mark(cap) + (f": {md(cap.note)}" if cap.note else "")
         if cap.evidence:
-            text += " <small>(" + "; ".join(_evidence(e, journal, page) for e in cap.evidence) + ")</small>"
+            text += (
+                ' <span class="lb-evidence">('
+                + "; ".join(_evidence(e, journal, page) for e in cap.evidence)
+                + ")</span>"
+            )
         items.append(text)
     return bullets(items)
