@@ -177,10 +177,9 @@ def topology_diagram(inv: Inventory) -> str:
             mid = x + BOX_W / 2
             c.line(mid, gy + gpu_h - 8, mid, nic_y, f"lb-gdr lb-gdr--{cap.status}", dash=not cap.working)
             room = BOX_W / 2 - 6 - PAD / 2
-            c.text(
-                mid - 6, gy + gpu_h + 3, fit(cap.name, room, 10), "lb-muted", 10, "end", capability=(cap.id, cap.status)
-            )
-            c.text(mid - 6, gy + gpu_h + 14, WORDS[cap.status], "lb-strong lb-text", 10, "end")
+            c.text(mid - 6, gy + gpu_h + 3, fit(cap.name, room, 10), "lb-muted", 10, "end")
+            status = (cap.id, cap.status)
+            c.text(mid - 6, gy + gpu_h + 14, WORDS[cap.status], "lb-strong lb-text", 10, "end", capability=status)
         vf_y = nic_y + nic_h + 8
         sn = sriov.get(node.name)
         if sn is not None:
