@@ -74,13 +74,15 @@ def scan(text: str, file: str, terms: Terms | Iterable[str] = (), reader: Reader
     """
     visible = visible_text(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", visible)]
-    found: dict[tuple[int, str, str], ObservedFigure] = {}
+    found: dict[tuple[int, str, str, str | None, str], ObservedFigure] = {}
     for offset, kind, value, claim, of in read_text(visible, reader or Reader(Terms.of(terms))):
         line = bisect.bisect_right(line_starts, offset)
         col = offset - line_starts[line - 1] + 1
         origin = Location(file=file, line=line, col=col)
         # "16 cores (16c/32t)" is one claim: the first of a kind and value on a line stands
-        found.setdefault((line, kind, value), ObservedFigure(kind=kind, value=value, claim=claim, of=of, origin=origin))  # type: ignore[arg-type]
+        found.setdefault(
+            (line, kind, value, of, claim), ObservedFigure(kind=kind, value=value, claim=claim, of=of, origin=origin)
+        )  # type: ignore[arg-type]
     return list(found.values())
 
 
