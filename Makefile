@@ -18,7 +18,7 @@ SNAPSHOT ?= examples/cluster/snapshot.yaml
 REPORTS := reports
 PYTEST_ARGS ?= -n auto
 
-.PHONY: site check test serve lint tools lock bench clean
+.PHONY: site site-url check test serve lint tools lock bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,22 @@ check: $(STAMP)
 
 ## site: the main job: check, then build the site into site/
 site: check
+	@$(MAKE) --no-print-directory site-url
 	$(BIN)/mkdocs build --strict --site-dir site
 
-## serve: preview with live reload of docs/, journal/, inventory/ and macros/ (drafts shown)
+# mkdocs.yml takes site_url from $$LABBOOK_SITE_URL (default http://127.0.0.1:8000/): say so when
+# the feeds, the sitemap and the canonical links would point at a local address.
+site-url:
+	@url="$${LABBOOK_SITE_URL:-http://127.0.0.1:8000/}"; \
+	case "$$url" in \
+	  http://127.0.0.1*|http://localhost*|https://127.0.0.1*|https://localhost*|http://0.0.0.0*|http://\[::1\]*) \
+	    echo "warning: site_url is $$url: the RSS feed, the sitemap and canonical links will point at this machine;" \
+	         "set LABBOOK_SITE_URL to the published address (see README, Publishing)" >&2;; \
+	esac
+
+## serve: preview with live reload of docs/, journal/, inventory/, macros/ and reports/ (drafts shown)
 serve: $(STAMP)
+	mkdir -p $(REPORTS)
 	$(BIN)/mkdocs serve
 
 ## test: the whole suite

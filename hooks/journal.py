@@ -10,6 +10,9 @@
   and links to the components and nodes it relates to. It runs after
   mkdocs-macros and never runs Jinja itself: Helm and Go templates in an entry
   stay verbatim.
+- ``on_serve`` also watches the reports folder, so that ``make check`` while
+  ``make serve`` runs refreshes Home and Status.
+- ``on_post_build`` drops the RSS plugin's empty feed image (``<url>None</url>``).
 
 mkdocs imports a hook once per ``mkdocs serve`` session, so nothing here keeps
 state in module globals: per-build data lives on the build's config object.
@@ -18,6 +21,7 @@ state in module globals: per-build data lives on the build's config object.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -28,7 +32,7 @@ from labbook.errors import LabbookError
 from labbook.files import display
 from labbook.load.site import SiteData, site_data
 from labbook.models.journal import JournalEntry
-from labbook.render import pages
+from labbook.render import feeds, pages
 from labbook.render.journal import entry_footer, series_index
 
 EXCERPT = "<!-- more -->"
@@ -49,7 +53,7 @@ def _data(config: Any) -> SiteData:
 def on_config(config: Any) -> Any:
     """Load everything once, before any plugin needs it; a bad file fails the build, every problem listed."""
     data = _data(config)
-    config["site_name"] = html.escape(data.inventory.site.title)
+    config["site_name"] = html.escape(data.inventory.site.name)
     config["site_description"] = html.escape(data.inventory.site.tagline)
     return config
 
@@ -89,3 +93,17 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         markdown = markdown.rstrip("\n") + f"\n\n{EXCERPT}\n"
     index = getattr(config, _SERIES, None)
     return markdown + entry_footer(entry, data.journal, data.inventory, data.drafts, index)
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """Rebuild when a drift report is written (the folder must exist: ``make serve`` creates it)."""
+    reports = _data(config).paths.reports
+    if reports.is_dir():
+        server.watch(str(reports))
+    return server
+
+
+@event_priority(-100)  # after the RSS plugin has written its feeds
+def on_post_build(config: Any) -> None:
+    """Feeds carry a real image or none: remove the one the RSS plugin writes without a URL."""
+    feeds.fix_feeds(Path(config.site_dir))

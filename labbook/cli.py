@@ -137,7 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     _cluster_opts(p, snapshot=True)
     _repo_opts(p, note=": also label each version finding docs-stale, not-reconciled or out-of-band")
     _report_opts(p)
-    p = add("docs", "drift_docs", "check figures and node names in hand-written docs/ against the inventory", dsub)
+    p = add(
+        "docs",
+        "drift_docs",
+        "check figures, node names and capability claims in docs/ and the inventory's prose "
+        "(journal entries are history: not checked)",
+        dsub,
+    )
     p.add_argument("--docs", metavar="DIR", default="docs", help="docs folder (default: docs/)")
     _report_opts(p)
 
@@ -172,6 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _record_failure(args: argparse.Namespace, error: LabbookError | str) -> None:
+    """A drift check that did not run leaves a report saying so, never its last good one."""
+    if str(getattr(args, "handler", "")).startswith("drift_") and getattr(args, "report", None):
+        from labbook.commands._emit import record_failure
+
+        record_failure(args, error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code."""
     args = build_parser().parse_args(argv)
@@ -179,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(f"labbook.commands.{args.handler}")
         return int(module.run(args))
     except LabbookError as exc:
+        _record_failure(args, exc)
         if args.debug:
             raise
         for line in exc.lines():
@@ -190,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: one line, and a way to see more
+        _record_failure(args, f"internal error: {type(exc).__name__}: {exc}")
         if args.debug:
             raise
         print(

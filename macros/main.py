@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 
 from labbook.errors import LabbookError
 from labbook.load.site import site_data
-from labbook.render import diagrams, journal, platform, rdma, status, tables
+from labbook.render import capabilities, diagrams, journal, platform, rdma, status, tables
 from labbook.render.text import md, num
 
 
@@ -41,16 +41,17 @@ def define_env(env: Any) -> None:
         "gpus": t.gpus,
         "fp4_pflops": num(t.fp4_pflops),
     }
-    env.variables["site_title"] = md(inv.site.title)
+    env.variables["site_title"] = md(inv.site.name)
 
     macros = {
         "site_header": lambda: tables.site_header(inv),
         "hardware_table": lambda: tables.hardware_table(inv, here()),
         "totals_sentence": lambda: tables.totals_sentence(inv),
+        "totals_line": lambda: tables.totals_line(inv),
         "link_sentences": lambda: tables.link_sentences(inv, here()),
         "whats_running": lambda: tables.whats_running(inv, here()),
         "learning": lambda: tables.text_list(inv.site.learning),
-        "philosophy": lambda: tables.text_list(inv.site.philosophy),
+        "philosophy": lambda: tables.design_choices(inv),
         "recent": lambda count=None: journal.recent(entries, count or inv.site.recent, here(), drafts),
         "journal_months": lambda: journal.months(entries, here(), drafts, month_counts()),
         "node_sections": lambda: tables.node_sections(inv, entries, here(), drafts),
@@ -58,14 +59,15 @@ def define_env(env: Any) -> None:
         "topology_diagram": lambda: diagrams.topology_diagram(inv),
         "catalogue": lambda: platform.catalogue(inv, entries, here(), drafts),
         "hardware_stack": lambda: rdma.hardware_stack(inv, here()),
+        "pcie_paths": lambda: rdma.pcie_paths(inv, here()),
         "software_stack": lambda category: rdma.software_stack(inv, category, here()),
         "sriov": lambda: rdma.sriov(inv, here()),
         "networks": lambda: rdma.networks(inv),
         "nccl_table": lambda: rdma.nccl_table(inv),
         "pod_snippet": lambda: rdma.pod_snippet(inv),
-        "rdma_status": lambda: rdma.status_list(inv),
-        "status_page": lambda: status.status_page(data.reports, data.report_paths(), inv, here()),
-        "verified_line": lambda: status.verified_line(data.reports, here()),
+        "rdma_status": lambda: capabilities.status_list(inv, entries, here()),
+        "status_page": lambda: status.status_page(data.reports, data.report_paths(), data.now, inv, here()),
+        "verified_line": lambda: status.verified_line(data.reports, data.now, here()),
     }
     for name, fn in macros.items():
         env.macro(fn, name)

@@ -48,13 +48,9 @@ def _drop_component(state: State, cid: str) -> None:
         cat["components"] = [c for c in cat["components"] if c["id"] != cid]
 
 
-def _status(state: State, keep: list[str], partial: dict[str, str] | None = None) -> None:
-    items = [i for i in state["rdma"]["status"] if any(i["item"].startswith(k) for k in keep)]
-    for item in items:
-        for prefix, note in (partial or {}).items():
-            if item["item"].startswith(prefix):
-                item["state"], item["note"] = "partial", note
-    state["rdma"]["status"] = items
+def _capabilities(state: State, keep: list[str]) -> None:
+    """Only the capabilities ``keep`` (ids) existed yet."""
+    state["rdma"]["capabilities"] = [c for c in state["rdma"]["capabilities"] if c["id"] in keep]
 
 
 def _step_sparks(s: State) -> None:  # 2025-11-01: the Sparks join; no RDMA yet
@@ -76,13 +72,13 @@ def _step_sriov(s: State) -> None:  # 2025-11-14: SR-IOV with the standalone dev
     _drop_component(s, "multus")
     s["rdma"]["networks"] = []
     s["rdma"]["nccl"] = []
-    _status(s, ["VFs created"])
+    _capabilities(s, ["sriov-vfs"])
 
 
 def _step_multus(s: State) -> None:  # 2025-11-28: Multus and the cx7-rdma network
     _step_nccl(s)
     s["rdma"]["nccl"] = []
-    _status(s, ["VFs created", "Multus"])
+    _capabilities(s, ["sriov-vfs", "pod-interface"])
 
 
 def _step_nccl(s: State) -> None:  # 2025-12-10: the NCCL environment; device plugin and Cilium still old

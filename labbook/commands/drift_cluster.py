@@ -21,6 +21,7 @@ from pathlib import Path
 from labbook.commands._emit import emit
 from labbook.drift.cluster import compare_cluster
 from labbook.errors import BadInput, Problem
+from labbook.load.inputs import read_inputs
 from labbook.load.inventory import load_inventory
 from labbook.models.cluster import ClusterObserved
 from labbook.models.inventory import Inventory
@@ -105,6 +106,7 @@ def without_cycle_collection() -> Iterator[None]:
 
 def run(args: argparse.Namespace) -> int:
     """0 in sync, 1 drift, 2 bad input, 3 the cluster could not be read."""
+    judged = read_inputs(Path(args.inventory))
     inventory, git, commit = _inputs(args)
     plan = read_plan(inventory)
     with without_cycle_collection():
@@ -115,4 +117,4 @@ def run(args: argparse.Namespace) -> int:
         else:
             seen = read_live(args, plan)
         report = compare_cluster(inventory, seen, generated_at=datetime.now(UTC), git=git, git_commit=commit)
-        return emit(report, args)
+        return emit(report, args, judged)

@@ -10,9 +10,11 @@ from labbook.commands._emit import emit
 from labbook.drift.fix import apply_fixes, left_for_owner
 from labbook.drift.flux import check, compare
 from labbook.errors import BadInput, Problem
+from labbook.load.inputs import read_inputs
 from labbook.load.inventory import load_inventory
 from labbook.models.inventory import Inventory
 from labbook.models.observed import FluxObserved
+from labbook.models.report import Inputs
 from labbook.sources.flux import read_repo
 
 DEFAULT_REPO = "examples/flux"
@@ -57,7 +59,9 @@ def _fix(args: argparse.Namespace, inventory: Inventory, observed: FluxObserved)
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 in sync, 1 on drift, 2 for an unreadable inventory or repository."""
+    judged: Inputs | None = read_inputs(Path(args.inventory))
     inventory, observed = _read(args)
     if args.fix:
+        judged = None  # the inventory is rewritten: the digests of the old one say nothing
         inventory = _fix(args, inventory, observed)
-    return emit(compare(inventory, observed), args)
+    return emit(compare(inventory, observed), args, judged)

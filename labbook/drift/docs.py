@@ -1,7 +1,8 @@
-"""Docs drift: figures the hand-written pages state, compared with the inventory. Pure: no I/O.
+"""Docs drift: figures and claims in the owner's prose, compared with the inventory. Pure: no I/O.
 
-``labbook.sources.prose`` reads each figure with what its wording claims; this module
-decides whether it is still true:
+The prose is the pages in ``docs/`` and the inventory's own prose fields (tagline,
+notes, design choices …). ``labbook.sources.prose`` reads each figure with what its
+wording claims; this module decides whether it is still true:
 
 - a figure worded **per node** (``20 cores each``) must equal some node's value;
 - a figure worded as a **total** (``56 cores in total``, ``across the cluster``) must
@@ -13,11 +14,16 @@ decides whether it is still true:
 - a **link speed** must equal an RDMA link's speed; an unqualified one may also be
   a NIC's own port speed;
 - a **node name** (a word shaped like the inventory's names, ``talos-xxx-yyy``) must
-  be a node (or another id) in the inventory.
+  be a node (or another id) in the inventory;
+- a **count of a kind** (``two DGX Sparks``) must equal the nodes of that kind, and a
+  count of **etcd members** or control-plane nodes the nodes with that role;
+- a **capability** named without a hedge (``with GPU-Direct RDMA``) reads as "it works",
+  which only a capability marked ``working`` supports.
 
-Findings are ``mismatch`` with subject ``docs/<page>``; ``documented`` is what the page
-says, ``observed`` what the inventory gives, ``where`` the page's file:line and
-``source`` the inventory file behind the value.
+Findings are ``mismatch`` with subject ``docs/<page>`` (or ``inventory/<file>`` for the
+inventory's prose); ``documented`` is what the text says, ``observed`` what the inventory
+gives, ``where`` the text's file:line:col and ``source`` the inventory file behind the value.
+Journal entries are history and are not judged (see ``labbook.sources.prose``).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from labbook.models.inventory import Inventory
 from labbook.models.location import Location
 from labbook.models.observed import DocsObserved, ObservedFigure
 from labbook.models.report import Finding, Report
+from labbook.sources.prose.figures import Terms
 
 UNITS = {
     "cores": "cores",
@@ -41,6 +48,9 @@ UNITS = {
     "gpus": "GPUs",
     "link_gbps": "Gbps",
     "node_name": "",
+    "control_planes": "control-plane nodes (etcd members)",
+    "kind_count": "",
+    "capability": "",
 }
 """How each kind of figure reads in a message."""
 
@@ -53,6 +63,15 @@ def name_shapes(inventory: Inventory) -> list[str]:
         if rest:
             shapes.append(re.escape(head) + "".join(f"-[a-z0-9]{{{len(part)}}}" for part in rest))
     return list(dict.fromkeys(shapes))
+
+
+def terms(inventory: Inventory) -> Terms:
+    """What the prose reader looks for in this inventory: node-name shapes, node kinds, capabilities."""
+    return Terms(
+        name_shapes=tuple(name_shapes(inventory)),
+        kinds=tuple(dict.fromkeys(n.kind for n in inventory.hardware.nodes)),
+        capabilities=tuple((c.id, (c.name, *c.terms)) for c in inventory.rdma.capabilities),
+    )
 
 
 def _number(text: str) -> float:
@@ -82,6 +101,7 @@ class _Facts:
         totals = hw.totals
         self.total = {k: float(getattr(totals, k)) for k in ("cores", "threads", "memory_gb", "fp4_pflops", "gpus")}
         self.total["nodes"] = float(totals.nodes)
+        self.total["control_planes"] = float(totals.control_planes)
         self.each = {
             "cores": [float(n.cpu.cores) for n in hw.nodes],
             "threads": [float(n.cpu.threads) for n in hw.nodes],
@@ -89,6 +109,13 @@ class _Facts:
             "fp4_pflops": [n.fp4_pflops for n in hw.nodes],
             "gpus": [float(n.gpu_count) for n in hw.nodes],
             "nodes": [],
+            "control_planes": [],
+        }
+        self.kinds = {n.kind: hw.count_of_kind(n.kind) for n in hw.nodes}
+        self.capabilities = {c.id: c for c in inventory.rdma.capabilities}
+        self.capability_where = {
+            c.id: _at(inventory.locate("rdma", ("capabilities", i, "status")))
+            for i, c in enumerate(inventory.rdma.capabilities)
         }
         self.links = {link.id: float(link.speed_gbps) for link in inventory.rdma.links}
         self.nics = sorted({float(nic.speed_gbps) for n in hw.nodes for nic in n.nics})
@@ -100,8 +127,12 @@ class _Facts:
         self.link_where = {link.id: inventory.where(f"rdma/{link.id}", "speed_gbps") for link in inventory.rdma.links}
 
 
+def _at(place: tuple[str, int | None, int | None]) -> Location:
+    return Location(file=place[0], line=place[1], col=place[2])
+
+
 def _finding(figure: ObservedFigure, subject: str, observed: object, source: Location | None, message: str) -> Finding:
-    documented: object = figure.value if figure.kind == "node_name" else _shown(_number(figure.value))
+    documented: object = figure.value if figure.kind in ("node_name", "capability") else _shown(_number(figure.value))
     return Finding(
         code="mismatch",
         subject=subject,
@@ -116,7 +147,8 @@ def _finding(figure: ObservedFigure, subject: str, observed: object, source: Loc
 
 def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | None:
     kind, value, unit = figure.kind, figure.value, UNITS[figure.kind]
-    says = f"The page says {value} {unit}"
+    who = "The text" if subject.startswith("inventory/") else "The page"
+    says = f"{who} says {value} {unit}"
     if kind == "node_name":
         if value in facts.ids:
             return None
@@ -125,10 +157,24 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             facts.nodes,
             facts.hardware,
-            f"The page names node {value}, which is not in the inventory "
+            f"{who} names node {value}, which is not in the inventory "
             + (
                 f"(expected one of {', '.join(facts.nodes)})" if facts.nodes else "(expected a node; it lists none yet)"
             ),
+        )
+    if kind == "capability":
+        return _capability(figure, subject, facts, who)
+    if kind == "kind_count":
+        count = facts.kinds.get(figure.of or "", 0)
+        if _same(value, count):
+            return None
+        return _finding(
+            figure,
+            subject,
+            count,
+            facts.hardware,
+            f"{who} says {value} × {figure.of}, but the inventory has {count} "
+            f"(expected {count}, or render it with a macro)",
         )
     if kind == "link_gbps":
         if any(_same(value, speed) for speed in facts.links.values()):
@@ -161,7 +207,7 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
         )
     if _same(value, total):
         return None
-    if kind == "nodes":
+    if kind in ("nodes", "control_planes"):
         return _finding(
             figure,
             subject,
@@ -180,20 +226,43 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
     )
 
 
-def compare_docs(inventory: Inventory, observed: DocsObserved, generated_at: datetime) -> Report:
-    """A :class:`Report` with one ``mismatch`` per figure the inventory no longer supports.
+def _capability(figure: ObservedFigure, subject: str, facts: _Facts, who: str) -> Finding | None:
+    """A capability named without a hedge must be marked working."""
+    cap = facts.capabilities.get(figure.value)
+    if cap is None or cap.working or figure.claim == "hedged":
+        return None
+    return Finding(
+        code="mismatch",
+        subject=subject,
+        field="capability",
+        documented=f"{cap.name}: working",
+        observed=f"{cap.name}: {cap.status}",
+        where=figure.origin,
+        source=facts.capability_where.get(cap.id),
+        message=(
+            f"{who} states {cap.name} as if it works, but the inventory marks it {cap.status} "
+            f"(expected its status in the same sentence, e.g. 'not working yet', or render it with a macro)"
+        ),
+    )
 
-    Every page read is a subject (one JUnit testcase each), whether it states figures or not.
+
+def compare_docs(inventory: Inventory, observed: DocsObserved, generated_at: datetime) -> Report:
+    """A :class:`Report` with one ``mismatch`` per figure or claim the inventory no longer supports.
+
+    Every page and inventory file read is a subject (one JUnit testcase each), whether it states figures or not.
     """
     facts = _Facts(inventory)
     findings: list[Finding] = []
+    own = set(observed.inventory)
     subjects = {_subject(page, observed.target): None for page in observed.pages}
+    subjects |= {f"inventory/{posixpath.basename(file)}": None for file in observed.inventory}
     for figure in observed.figures:
-        subject = _subject(figure.origin.file or observed.target, observed.target)
+        file = figure.origin.file or observed.target
+        subject = f"inventory/{posixpath.basename(file)}" if file in own else _subject(file, observed.target)
         subjects[subject] = None
         if (found := _check(figure, subject, facts)) is not None:
             findings.append(found)
-    findings.sort(key=lambda f: (f.subject, f.where.line if f.where and f.where.line else 0))
+    findings.sort(key=lambda f: (f.subject, f.where.line or 0, f.where.col or 0) if f.where else (f.subject, 0, 0))
     return Report(
         source="docs",
         target=observed.target,

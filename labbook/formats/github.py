@@ -43,6 +43,8 @@ def _command(level: str, message: str, loc: Location | None, heading: str) -> st
         props.append(f"file={_prop(loc.file)}")
         if loc.line:
             props.append(f"line={loc.line}")
+            if loc.col:
+                props.append(f"col={loc.col}")
     props.append(f"title={_prop(heading)}")
     return f"::{level} {','.join(props)}::{_data(message)}"
 

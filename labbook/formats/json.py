@@ -16,18 +16,29 @@ def report_dict(report: Report) -> dict[str, Any]:
         if f.get("label") is None:
             f.pop("label", None)
         findings.append(f)
-    return {
+    for f in findings:
+        for key in ("where", "source"):
+            if f.get(key) and f[key].get("col") is None:
+                f[key].pop("col", None)  # a column only where the source knows one
+    out: dict[str, Any] = {
         "labbook_report": data["labbook_report"],
         "source": data["source"],
         "target": data["target"],
         "revision": data["revision"],
         "generated_at": report.generated_at.isoformat().replace("+00:00", "Z"),
+    }
+    if report.error is not None:
+        out["error"] = report.error
+    out |= {
         "in_sync": data["in_sync"],
         "counts": data["counts"],
         "findings": findings,
         "warnings": data["warnings"],
         "subjects": data["subjects"],
     }
+    if data["inputs"] is not None:
+        out["inputs"] = data["inputs"]
+    return out
 
 
 def render_json(report: Report) -> str:

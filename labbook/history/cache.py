@@ -23,7 +23,7 @@ from labbook.history.git import Commit
 from labbook.history.sources import Source
 from labbook.models.history import Change, HistoryWarning
 
-FORMAT = 1
+FORMAT = 2
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4

@@ -9,7 +9,6 @@ in :data:`SECTIONS`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from pydantic import BaseModel
@@ -23,11 +22,6 @@ from labbook.render.text import num
 
 NAME = "name"
 """The field holding a subject's display name (never reported as a change on its own)."""
-
-
-def slug(text: str) -> str:
-    """``GPU-Direct RDMA across the Sparks`` → ``gpu-direct-rdma-across-the-sparks``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
 
 
 def node_facts(node: Node) -> dict[str, str]:
@@ -80,7 +74,6 @@ def rdma(model: Rdma) -> Facts:
             "speed": f"{link.speed_gbps} Gbps",
             "transport": link.transport,
             "cable": link.cable,
-            "GPU-Direct RDMA": "used" if link.gpudirect else "not used",
         }
     if model.sriov:
         for sn in model.sriov.nodes:
@@ -98,8 +91,8 @@ def rdma(model: Rdma) -> Facts:
         }
     for var in model.nccl:
         facts[f"nccl/{var.name}"] = {"value": var.value}
-    for item in model.status:
-        facts[f"capability/{slug(item.item)}"] = {NAME: item.item, "status": item.state}
+    for capability in model.capabilities:
+        facts[f"capability/{capability.id}"] = {NAME: capability.name, "status": capability.status}
     return facts
 
 

@@ -23,12 +23,14 @@ from typing import Any
 
 from labbook.errors import BadInput, Problem
 from labbook.files import display
+from labbook.load.errors import dotted
+from labbook.load.inputs import read_inputs
 from labbook.load.inventory import load_inventory
 from labbook.load.journal import load_journal
 from labbook.load.reports import KINDS, load_reports
 from labbook.models.inventory import Inventory
 from labbook.models.journal import Journal
-from labbook.models.report import Report
+from labbook.models.report import Inputs, Report
 
 DEFAULTS = {"inventory": "inventory", "journal": "journal", "reports": "reports"}
 """``extra.labbook`` keys and their defaults."""
@@ -46,6 +48,8 @@ class SitePaths:
     """Journal folder."""
     reports: Path
     """Drift reports folder (``make check`` writes it)."""
+    docs: Path | None = None
+    """The site's docs folder (``docs_dir``), whose pages the docs check judges."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class SiteData:
     """Latest report per source (``flux``, ``cluster``, ``docs``), None when absent."""
     drafts: bool
     """Whether drafts are part of this build (``mkdocs serve``)."""
+    now: Inputs
+    """Digests of the inventory and docs as this build sees them: a report that judged others is stale."""
 
     def report_paths(self) -> dict[str, str]:
         """Where each report is (or would be), as shown to people."""
@@ -89,11 +95,33 @@ def site_paths(config_file: str | Path, extra: Mapping[str, Any] | None) -> Site
     return SitePaths(**values)
 
 
+def evidence_problems(inventory: Inventory, journal: Journal) -> list[Problem]:
+    """A capability's journal evidence must be a published entry (a draft is not on the site)."""
+    entries = {Path(e.path).stem: e for e in journal.entries}
+    problems = []
+    for i, cap in enumerate(inventory.rdma.capabilities):
+        for k, ev in enumerate(cap.evidence):
+            if ev.journal is None:
+                continue
+            entry = entries.get(ev.journal)
+            if entry is not None and not entry.front.draft:
+                continue
+            path = ("capabilities", i, "evidence", k, "journal")
+            file, line, col = inventory.locate("rdma", path)
+            if entry is None:
+                why = f"no journal entry {ev.journal!r} (expected the file name of an entry, without .md)"
+            else:
+                why = f"{ev.journal!r} is a draft (expected a published entry: drafts are not on the site)"
+            problems.append(Problem(file, line, col, f"{dotted(path)}: {why}"))
+    return problems
+
+
 def load_site(paths: SitePaths, drafts: bool = False) -> SiteData:
     """Load the inventory, journal and reports; :class:`BadInput` lists every problem of all three."""
     problems: list[Problem | str] = []
     inventory = journal = None
     reports: dict[str, Report | None] = {}
+    now = read_inputs(paths.inventory, paths.docs)  # first: what the pages will be built from
     try:
         inventory = load_inventory(paths.inventory)
     except BadInput as exc:
@@ -106,9 +134,11 @@ def load_site(paths: SitePaths, drafts: bool = False) -> SiteData:
         reports = load_reports(paths.reports)
     except BadInput as exc:
         problems += exc.problems
+    if inventory is not None and journal is not None:
+        problems += evidence_problems(inventory, journal)
     if problems or inventory is None or journal is None:
         raise BadInput(problems)
-    return SiteData(paths=paths, inventory=inventory, journal=journal, reports=reports, drafts=drafts)
+    return SiteData(paths=paths, inventory=inventory, journal=journal, reports=reports, drafts=drafts, now=now)
 
 
 def drafts_in_build(config: Any) -> bool:
@@ -126,6 +156,7 @@ def site_data(config: Any) -> SiteData:
     cached = getattr(config, _CACHE, None)
     if cached is None:
         paths = site_paths(config.config_file_path, config.get("extra"))
+        paths = SitePaths(paths.inventory, paths.journal, paths.reports, Path(config.docs_dir))
         cached = load_site(paths, drafts=drafts_in_build(config))
         setattr(config, _CACHE, cached)
     return cached

@@ -24,5 +24,19 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 """Non-empty, single-paragraph text."""
 
+
+class ProseMark:
+    """Marks a text field as the owner's prose: ``labbook drift docs`` reads its figures and claims."""
+
+    def __repr__(self) -> str:
+        return "PROSE"
+
+
+PROSE = ProseMark()
+"""The one marker instance (``Annotated`` metadata)."""
+
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=2000), PROSE]
+"""Free text in the owner's words (a tagline, a note, a why): checked by ``labbook drift docs``."""
+
 Arch = Literal["amd64", "arm64"]
 """A CPU architecture as Kubernetes names it (``kubernetes.io/arch``)."""

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
-from labbook.models.base import Arch, Id, Model, Text
+from labbook.models.base import Arch, Id, Model, Prose, Text
 
 Role = Literal["control-plane", "workloads", "gpu"]
 """What a node is for."""
@@ -85,7 +85,7 @@ class Node(Model):
     """Network cards fitted."""
     talos_version: str | None = Field(default=None, pattern=r"^v\d+\.\d+\.\d+$")
     """Talos Linux version the node runs, e.g. ``v1.11.5``; checked against the cluster."""
-    notes: list[Text] = []
+    notes: list[Prose] = []
     """Free-form remarks shown on the hardware page."""
 
     @property
@@ -97,6 +97,11 @@ class Node(Model):
     def fp4_pflops(self) -> float:
         """Peak FP4 PFLOPS of all GPUs on this node."""
         return sum(g.count * g.fp4_pflops for g in self.gpus)
+
+    @property
+    def control_plane(self) -> bool:
+        """True when the node runs the control plane (an etcd member on Talos)."""
+        return "control-plane" in self.roles
 
 
 class Totals(Model):
@@ -114,6 +119,8 @@ class Totals(Model):
     """GPUs."""
     fp4_pflops: float
     """Peak FP4 PFLOPS."""
+    control_planes: int = 0
+    """Control-plane nodes (etcd members)."""
 
 
 class Hardware(Model):
@@ -140,4 +147,9 @@ class Hardware(Model):
             memory_gb=sum(n.memory.gb for n in self.nodes),
             gpus=sum(n.gpu_count for n in self.nodes),
             fp4_pflops=round(sum(n.fp4_pflops for n in self.nodes), 3),
+            control_planes=sum(n.control_plane for n in self.nodes),
         )
+
+    def count_of_kind(self, kind: str) -> int:
+        """How many nodes are of ``kind`` (``NVIDIA DGX Spark``)."""
+        return sum(n.kind == kind for n in self.nodes)

@@ -124,6 +124,13 @@ class Inventory(Model):
         section, path = found
         return self._sourcemap.location(section, path + field)
 
+    def locate(self, section: str, path: Path) -> tuple[str, int | None, int | None]:
+        """File, line and column of ``path`` in ``section`` (line and column None when unknown)."""
+        if self._sourcemap is None:
+            return f"{section}.yaml", None, None
+        mark = self._sourcemap.mark(section, path)
+        return self._sourcemap.file(section), mark[0] if mark else None, mark[1] if mark else None
+
     def ids(self) -> set[str]:
         """Every id a journal entry may relate to: components and nodes."""
         return {c.id for c in self.platform.components} | {n.name for n in self.hardware.nodes}
@@ -177,6 +184,12 @@ def _check(inv: Inventory) -> Iterator[Inconsistency]:
             if sn.node not in nodes:
                 yield unknown("rdma", ("sriov", "nodes", i, "node"), sn.node)
     yield from _dupes(inv.rdma.networks, "name", "rdma", ("networks",), "network name")
+    yield from _dupes(inv.rdma.capabilities, "id", "rdma", ("capabilities",), "capability id")
+    links = [link.id for link in inv.rdma.links]
+    for i, cap in enumerate(inv.rdma.capabilities):
+        if cap.link is not None and cap.link not in links:
+            expected = f"one of: {', '.join(links)}" if links else "a link listed under `links`, which has none"
+            yield Inconsistency("rdma", ("capabilities", i, "link"), f"unknown link {cap.link!r} (expected {expected})")
     pools = {inv.rdma.sriov.resource_name} if inv.rdma.sriov else set()
     for i, nad in enumerate(inv.rdma.networks):
         if nad.resource_name not in pools:

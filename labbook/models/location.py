@@ -16,8 +16,12 @@ class Location(BaseModel):
     """1-based line."""
     object: str | None = None
     """A cluster object, ``Kind namespace/name``, when there is no file."""
+    col: int | None = None
+    """1-based column, where the source knows it (the docs check does)."""
 
     def __str__(self) -> str:
         if self.file:
-            return f"{self.file}:{self.line}" if self.line else self.file
+            if not self.line:
+                return self.file
+            return f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
         return self.object or "?"

@@ -4,7 +4,8 @@
 ``sources/cluster`` and ``sources/snapshot`` a :class:`ClusterObserved` (nodes,
 live Flux status and the RDMA plumbing; its models are in
 :mod:`labbook.models.cluster`); ``sources/prose`` a
-:class:`DocsObserved` (figures stated in the docs). The types say what each
+:class:`DocsObserved` (figures and claims stated in the docs and the inventory's prose).
+The types say what each
 source fills in. The drift engine compares one with the inventory and never
 reads anything itself.
 """
@@ -91,17 +92,32 @@ class ObservedKustomization(_Obs):
 
 
 class ObservedFigure(_Obs):
-    """A figure or name stated in hand-written prose."""
+    """A figure, name or claim stated in the owner's prose."""
 
-    kind: Literal["cores", "threads", "memory_gb", "fp4_pflops", "nodes", "gpus", "link_gbps", "node_name"]
+    kind: Literal[
+        "cores",
+        "threads",
+        "memory_gb",
+        "fp4_pflops",
+        "nodes",
+        "control_planes",
+        "kind_count",
+        "gpus",
+        "link_gbps",
+        "node_name",
+        "capability",
+    ]
     """Which inventory fact the text states."""
     value: str
-    """The literal text of the figure, e.g. ``56`` or ``talos-7aj-lwl``."""
-    claim: Literal["total", "each", "unqualified"] = "unqualified"
+    """The literal figure (``56``), the name (``talos-7aj-lwl``), or the capability id (``gpudirect``)."""
+    claim: Literal["total", "each", "unqualified", "hedged"] = "unqualified"
     """What the wording says the figure is about: the whole cluster (or the link itself),
-    each node, or nothing explicit (``labbook.sources.prose`` explains the rule)."""
+    each node, or nothing explicit; for a capability, ``hedged`` when the sentence says it
+    does not (fully) work (``labbook.sources.prose.figures`` explains the rules)."""
+    of: str | None = None
+    """What a ``kind_count`` counts: the node kind, e.g. ``NVIDIA DGX Spark``."""
     origin: Location
-    """docs file:line."""
+    """file:line:col of the figure."""
 
 
 class _Observation(_Obs):
@@ -138,7 +154,9 @@ class DocsObserved(_Observation):
     figures: list[ObservedFigure] = []
     """Figures stated in prose."""
     pages: list[str] = []
-    """Every page read, as displayed paths, figures or not."""
+    """Every docs page read, as displayed paths, figures or not."""
+    inventory: list[str] = []
+    """Every inventory file whose prose fields were read, as displayed paths."""
 
 
 Observed = FluxObserved | ClusterObserved | DocsObserved

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AnyHttpUrl, Field, model_validator
 
-from labbook.models.base import Arch, Id, Model, Text
+from labbook.models.base import Arch, Id, Model, Prose, Text
 
 FLUX_NAMESPACE = "flux-system"
 """Namespace of a Flux Kustomization whose ``flux:`` reference names none (where ``flux bootstrap`` puts them)."""
@@ -80,7 +80,7 @@ class Component(Model):
     """Stable id, e.g. ``cilium``; journal entries refer to it."""
     name: Text
     """Display name, e.g. ``Cilium``."""
-    description: Text
+    description: Prose
     """One line on what it does here."""
     url: AnyHttpUrl
     """Upstream project page."""
@@ -90,7 +90,7 @@ class Component(Model):
     """HelmReleases that deploy it (several for per-arch scale sets)."""
     kustomization: KustomizationDeploy | None = None
     """Flux Kustomization that deploys its plain manifests."""
-    notes: list[Text] = []
+    notes: list[Prose] = []
     """Short remarks, e.g. ``KRaft mode`` or ``v1 data engine``."""
     runs_on: RunsOn | None = None
     """Restrictions on where it runs; everywhere when absent."""
@@ -148,7 +148,7 @@ class IgnoreRule(Model):
     """Object name; shell-style wildcards allowed."""
     namespace: str = "*"
     """Object namespace; shell-style wildcards allowed."""
-    reason: Text
+    reason: Prose
     """Why it is not documented."""
 
 

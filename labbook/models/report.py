@@ -9,7 +9,23 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from labbook.models.location import Location
 
-__all__ = ["Counts", "DriftLabel", "Finding", "FindingCode", "Location", "Report", "ReportWarning", "three_way"]
+__all__ = [
+    "Counts",
+    "DriftLabel",
+    "Finding",
+    "FindingCode",
+    "Inputs",
+    "Location",
+    "Report",
+    "ReportWarning",
+    "Standing",
+    "three_way",
+]
+
+Standing = Literal["verified", "stale", "failed"]
+"""Whether a report still speaks for the files as they are: ``verified`` (it judged exactly
+these), ``stale`` (they changed since, or it does not say what it judged) or ``failed``
+(the check did not run)."""
 
 FindingCode = Literal["missing", "undocumented", "mismatch", "not-ready", "unschedulable", "suspended"]
 """What kind of drift a finding is: ``unschedulable`` is a cordoned node, ``suspended`` a Flux object
@@ -102,6 +118,34 @@ class Counts(_Out):
     """Warnings."""
 
 
+class Inputs(_Out):
+    """The files a check judged, as digests: what ties a verdict to the inventory (and docs) it is about.
+
+    Keys are paths relative to their folder (``hardware.yaml``, ``infrastructure/gpu-ai.md``),
+    values the SHA-256 of the bytes, taken before the check read them. The repo commit or
+    snapshot stamp is the report's own ``revision``.
+    """
+
+    inventory: dict[str, str]
+    """Each inventory file (``<section>.yaml``) and its digest."""
+    docs: dict[str, str] | None = None
+    """Each docs page the docs check read and its digest (docs check only)."""
+
+    def changes(self, now: Inputs) -> list[str]:
+        """What differs in ``now``: ``inventory/hardware.yaml``-style names, changed, added or removed, sorted.
+
+        Only the folders this record covers are compared (a Flux report records no docs).
+        """
+        out = _changed("inventory", self.inventory, now.inventory)
+        if self.docs is not None:
+            out += _changed("docs", self.docs, now.docs or {})
+        return out
+
+
+def _changed(folder: str, then: dict[str, str], now: dict[str, str]) -> list[str]:
+    return [f"{folder}/{name}" for name in sorted(set(then) | set(now)) if then.get(name) != now.get(name)]
+
+
 class Report(_Out):
     """The result of one check against one source."""
 
@@ -121,15 +165,28 @@ class Report(_Out):
     """Drift, in a stable order."""
     warnings: list[ReportWarning] = []
     """Non-fatal reading problems."""
+    inputs: Inputs | None = None
+    """Digests of the files the check judged; None in a report that predates them (never fresh)."""
+    error: str | None = None
+    """Why the check could not run (its exit-2 or exit-3 message); such a report is never in sync."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def in_sync(self) -> bool:
-        """True when there is no finding."""
-        return not self.findings
+        """True when the check ran and found nothing."""
+        return not self.findings and self.error is None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def counts(self) -> Counts:
         """Summary numbers."""
         return Counts(checked=len(self.subjects), drift=len(self.findings), warnings=len(self.warnings))
+
+    def standing(self, now: Inputs) -> tuple[Standing, list[str]]:
+        """``verified``, ``stale`` or ``failed`` for the files as they are ``now``, with the files that changed."""
+        if self.error is not None:
+            return "failed", []
+        if self.inputs is None:
+            return "stale", []
+        changed = self.inputs.changes(now)
+        return ("stale" if changed else "verified"), changed

@@ -12,6 +12,7 @@ from __future__ import annotations
 from labbook.models.hardware import Node
 from labbook.models.inventory import Inventory
 from labbook.models.rdma import Link, LinkEndpoint
+from labbook.render.capabilities import WORDS, label
 from labbook.render.svg import Canvas, fit, wrap
 from labbook.render.tables import gpu_text, memory_text
 from labbook.render.text import join_words, num
@@ -172,10 +173,13 @@ def topology_diagram(inv: Inventory) -> str:
         c.text(x + 2 * PAD, nic_y + 17, fit(f"{end.nic} · {end.port}", inner - 2 * PAD, 12), "lb-text lb-strong", 12)
         pf = f"PF {end.interface}" if end.interface else "PF"
         c.text(x + 2 * PAD, nic_y + 33, fit(pf, inner - 2 * PAD, 11), "lb-muted", 11)
-        if link.gpudirect:
+        for cap in inv.rdma.of_kind("gpudirect", link.id)[:1]:
             mid = x + BOX_W / 2
-            c.line(mid, gy + gpu_h - 8, mid, nic_y, "lb-gdr", dash=True)
-            c.text(mid - 6, nic_y - 5, "GPU-Direct RDMA", "lb-muted", 10, "end")
+            c.line(mid, gy + gpu_h - 8, mid, nic_y, f"lb-gdr lb-gdr--{cap.status}", dash=not cap.working)
+            room = BOX_W / 2 - 6 - PAD / 2
+            c.text(mid - 6, gy + gpu_h + 3, fit(cap.name, room, 10), "lb-muted", 10, "end")
+            status = (cap.id, cap.status)
+            c.text(mid - 6, gy + gpu_h + 14, WORDS[cap.status], "lb-strong lb-text", 10, "end", capability=status)
         vf_y = nic_y + nic_h + 8
         sn = sriov.get(node.name)
         if sn is not None:
@@ -192,7 +196,7 @@ def topology_diagram(inv: Inventory) -> str:
     width = 2 * MARGIN + len(nodes) * BOX_W + (len(nodes) - 1) * GAP
     desc = "; ".join(
         f"{' and '.join(e.node for e in lk.endpoints)}: {lk.speed_gbps} Gbps {lk.transport} between "
-        f"{' and '.join(e.nic for e in lk.endpoints)}" + (" with GPU-Direct RDMA" if lk.gpudirect else "")
+        f"{' and '.join(e.nic for e in lk.endpoints)}" + "".join(f", {label(cap)}" for cap in inv.rdma.on_link(lk.id))
         for lk in inv.rdma.links
     )
     return c.render(width, top + box_h + MARGIN, "GPU and RDMA topology", desc or "No RDMA links", "lb-topology")

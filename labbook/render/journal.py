@@ -15,7 +15,7 @@ from collections import Counter
 from labbook.models.inventory import Inventory
 from labbook.models.journal import Journal, JournalEntry
 from labbook.render import pages
-from labbook.render.text import bullets, md, rel
+from labbook.render.text import bullets, ident, md, rel
 
 FOOTER_MARK = "<!-- labbook: journal links -->"
 """First line of what the hook appends to an entry (so it is recognisable in the page source)."""
@@ -117,7 +117,8 @@ def related_line(entry: JournalEntry, inventory: Inventory) -> str:
         found = pages.target(inventory, ref)
         if found is not None:
             where, anchor, name = found
-            links.append(f"[{md(name)}]({rel(page, where, anchor)})")
+            text = ident(name) if where == pages.HARDWARE else md(name)
+            links.append(f"[{text}]({rel(page, where, anchor)})")
     return "**Related:** " + " · ".join(links) + "\n" if links else ""
 
 

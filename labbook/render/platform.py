@@ -11,7 +11,7 @@ from labbook.models.journal import Journal
 from labbook.models.platform import Component, HelmDeploy, KustomizationDeploy
 from labbook.render import pages
 from labbook.render.journal import related_list
-from labbook.render.text import code, href, join_words, md, rel, table
+from labbook.render.text import boxed, code, href, ident, join_words, md, prose, rel, table
 
 
 def helmrelease_ref(component: Component, helm: HelmDeploy) -> tuple[str, str, str]:
@@ -71,7 +71,7 @@ def runs_on_cell(component: Component, page: str) -> str:
     """Nodes (linked to the Hardware page) and architectures, or ``""`` for everywhere."""
     if component.runs_on is None:
         return ""
-    parts = [f"[{md(n)}]({rel(page, pages.HARDWARE, n)})" for n in component.runs_on.nodes]
+    parts = [f"[{ident(n)}]({rel(page, pages.HARDWARE, n)})" for n in component.runs_on.nodes]
     if component.runs_on.arch:
         parts.append(md(" / ".join(component.runs_on.arch)) + " only")
     return join_words(parts)
@@ -90,7 +90,8 @@ def component_section(component: Component, journal: Journal | None, page: str, 
     runs_on = runs_on_cell(component, page)
     if runs_on:
         rows.append(["Runs on", runs_on])
-    out = f"### {md(component.name)} {{ #{component.id} }}\n\n{md(component.description)}\n\n" + table(["", ""], rows)
+    out = f"### {md(component.name)} {{ #{component.id} }}\n\n{md(component.description)}\n\n"
+    out += boxed(table(["", ""], rows), "facts")
     related = related_list(journal, component.id, page, drafts) if journal is not None else ""
     if related:
         out += "\n**Journal:**\n\n" + related
@@ -104,7 +105,7 @@ def catalogue(inv: Inventory, journal: Journal | None = None, page: str = pages.
         rows = [
             [
                 f"[{md(c.name)}](#{c.id})",
-                md(c.description),
+                prose(c.description),
                 code(c.namespace),
                 charts_cell(c),
             ]
@@ -112,7 +113,7 @@ def catalogue(inv: Inventory, journal: Journal | None = None, page: str = pages.
         ]
         out.append(
             f"## {md(cat.name)} {{ #{pages.category_anchor(cat.id)} }}\n\n"
-            + table(["Component", "What it does", "Namespace", "Chart"], rows)
+            + boxed(table(["Component", "What it does", "Namespace", "Chart"], rows), "components")
         )
         out += [component_section(c, journal, page, drafts) for c in cat.components]
     return "\n".join(out)

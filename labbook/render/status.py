@@ -1,7 +1,8 @@
 """The Status page and the home page's "last verified" line, from the drift reports.
 
-A missing report reads "not checked"; nothing here ever says "in sync" without
-a report that says so.
+A missing report reads "never checked", a failed one "check failed", and one that
+judged other files than the ones the site is built from "stale"; nothing here ever
+says "in sync" without a report that judged exactly these files and says so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from labbook.formats import shown
 from labbook.models.inventory import Inventory
 from labbook.models.location import Location
-from labbook.models.report import Finding, Report
+from labbook.models.report import Finding, Inputs, Report
 from labbook.render import pages
 from labbook.render.text import bullets, code, md, plural, rel, table
 
@@ -84,58 +85,118 @@ def findings_table(report: Report, inventory: Inventory | None = None, page: str
     return table(["Subject", "Finding", "Field", "Documented", "Observed", "Where", "Source", "Message"], rows)
 
 
+def _stale_why(report: Report, changed: list[str]) -> str:
+    """Why a report no longer speaks for the files: the words the site and the tests look for."""
+    if report.inputs is None:
+        return "this report does not record what it checked (an older labbook wrote it): run <code>make check</code>"
+    what = "the inventory" if any(c.startswith("inventory/") for c in changed) else "the docs"
+    files = ", ".join(code(c) for c in changed)
+    return f"{what} changed after the last check ({files}): run <code>make check</code>"
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}" if line.strip() else line for line in text.splitlines(keepends=True))
+
+
 def report_section(
-    kind: str, report: Report | None, shown_path: str, inventory: Inventory | None = None, page: str = pages.STATUS
+    kind: str,
+    report: Report | None,
+    shown_path: str,
+    now: Inputs,
+    inventory: Inventory | None = None,
+    page: str = pages.STATUS,
 ) -> str:
-    """One report: its verdict, when and against what it was checked, and its findings."""
+    """One report: never checked, failed, stale, or verified (in sync or with its findings)."""
     head = f"## {KINDS.get(kind, kind)} {{ #{kind} }}\n\n"
     if report is None:
         return (
-            head + f'!!! note "Not checked"\n\n    No report at {code(shown_path)}: run <code>make check</code> '
+            head + f'!!! note "Never checked"\n\n    No report at {code(shown_path)}: run <code>make check</code> '
             "to write it, then rebuild the site.\n"
         )
+    state, changed = report.standing(now)
     counts = report.counts
+    if state == "failed":
+        lines = (report.error or "").splitlines() or ["(no message)"]
+        return (
+            head
+            + f'!!! failure "Check failed"\n\n    Tried {when(report.generated_at)} against {code(report.target)}: '
+            "the check could not run, so nothing here says these docs hold. Fix this, then run "
+            "<code>make check</code>:\n\n" + _indent(bullets(code(line) for line in lines))
+        )
     summary = (
         f"Checked {when(report.generated_at)} against {against(report)}: "
         f"{plural(counts.checked, 'subject')}, {plural(counts.drift, 'finding')}, {plural(counts.warnings, 'warning')}."
     )
-    if report.in_sync:
+    if state == "stale":
+        hidden = f" Its {plural(counts.drift, 'finding')} judged other files and are not shown." if counts.drift else ""
+        out = head + f'!!! warning "Stale"\n\n    {summary} Since then {_stale_why(report, changed)}.{hidden}\n'
+    elif report.in_sync:
         out = head + f'!!! success "In sync"\n\n    {summary}\n'
     else:
         out = head + f'!!! failure "Drift: {plural(counts.drift, "finding")}"\n\n    {summary}\n\n'
         out += findings_table(report, inventory, page)
     if report.warnings:
         items = [code(w.place) + f" {md(w.message)}" for w in report.warnings]
-        body = "".join(f"    {line}" for line in bullets(items).splitlines(keepends=True))
-        out += f'\n??? warning "{plural(len(items), "warning")}"\n\n{body}'
+        out += f'\n??? warning "{plural(len(items), "warning")}"\n\n{_indent(bullets(items))}'
     return out
 
 
 def status_page(
     reports: Mapping[str, Report | None],
     paths: Mapping[str, str],
+    now: Inputs,
     inventory: Inventory | None = None,
     page: str = pages.STATUS,
 ) -> str:
     """Every report kind in order, present or not."""
-    return "\n".join(report_section(k, reports.get(k), paths.get(k, f"{k}.json"), inventory, page) for k in KINDS)
+    return "\n".join(report_section(k, reports.get(k), paths.get(k, f"{k}.json"), now, inventory, page) for k in KINDS)
 
 
-def verified_line(reports: Mapping[str, Report | None], page: str = pages.HOME) -> str:
-    """One line: when the docs were last verified, and whether they were in sync."""
+def _state(report: Report | None, now: Inputs) -> str:
+    if report is None:
+        return "not checked"
+    standing, _ = report.standing(now)
+    if standing != "verified":
+        return standing
+    return verdict(report)
+
+
+def verified_line(reports: Mapping[str, Report | None], now: Inputs, page: str = pages.HOME) -> str:
+    """One line for the home page: verified (with time), stale, failed or never checked."""
     link = f"[Status]({rel(page, pages.STATUS)})"
-    present = [r for r in (reports.get(k) for k in KINDS) if r is not None]
+    present = {k: r for k in KINDS if (r := reports.get(k)) is not None}
     if not present:
-        return f"{badge('not-checked', 'not checked')} No drift report has been written yet (see {link}).\n"
-    newest = when(max(r.generated_at if r.generated_at.tzinfo else r.generated_at.replace(tzinfo=UTC) for r in present))
-    parts = [f"{KINDS[k].lower().replace('flux', 'Flux')} {verdict(reports.get(k))}" for k in KINDS]
-    if len(present) == len(KINDS) and all(r.in_sync for r in present):
         return (
-            f"{badge('in-sync', 'in sync')} Docs last verified {newest} against the Flux repository, "
+            f"{badge('not-checked', 'never checked')} No check has run yet: run <code>make check</code> (see {link}).\n"
+        )
+    standings = {k: r.standing(now) for k, r in present.items()}
+    failed = [k for k, (s, _) in standings.items() if s == "failed"]
+    if failed:
+        names = ", ".join(KINDS[k].lower().replace("flux", "Flux") for k in failed)
+        return (
+            f"{badge('failed', 'check failed')} The last check could not run ({names}): nothing here is verified "
+            f"until <code>make check</code> passes (see {link}).\n"
+        )
+    stale = [(present[k], changed) for k, (s, changed) in standings.items() if s == "stale"]
+    if stale:
+        changed = sorted({c for _, cs in stale for c in cs})
+        why = _stale_why(stale[0][0], changed) if changed else _stale_why(stale[0][0], [])
+        return f"{badge('stale', 'stale')} Not verified: {why} (see {link}).\n"
+    newest = when(max(_aware(r.generated_at) for r in present.values()))
+    if len(present) == len(KINDS) and all(r.in_sync for r in present.values()):
+        return (
+            f"{badge('in-sync', 'in sync')} Docs verified {newest} against the Flux repository, "
             f"the cluster and the prose (see {link}).\n"
         )
-    mark = badge("drift", "drift") if any(not r.in_sync for r in present) else badge("partial", "partly checked")
-    return f"{mark} Docs last verified {newest}: {', '.join(parts)} (see {link}).\n"
+    parts = [f"{KINDS[k].lower().replace('flux', 'Flux')} {_state(reports.get(k), now)}" for k in KINDS]
+    mark = (
+        badge("drift", "drift") if any(not r.in_sync for r in present.values()) else badge("partial", "partly checked")
+    )
+    return f"{mark} Docs verified {newest}: {', '.join(parts)} (see {link}).\n"
+
+
+def _aware(stamp: datetime) -> datetime:
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def badge(kind: str, label: str) -> str:

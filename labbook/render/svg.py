@@ -59,13 +59,25 @@ class Canvas:
         )
 
     def text(
-        self, x: float, y: float, value: str, cls: str = "lb-text", size: float = 12, anchor: str = "start"
+        self,
+        x: float,
+        y: float,
+        value: str,
+        cls: str = "lb-text",
+        size: float = 12,
+        anchor: str = "start",
+        capability: tuple[str, str] | None = None,
     ) -> None:
-        """One line of escaped text; ``y`` is the baseline."""
+        """One line of escaped text; ``y`` is the baseline.
+
+        ``capability`` (id, status) marks text that states a capability, like
+        :func:`labbook.render.capabilities.mark` does in HTML.
+        """
         weight = ' font-weight="bold"' if "lb-strong" in cls else ""
+        marked = f' data-capability="{esc(capability[0])}" data-status="{esc(capability[1])}"' if capability else ""
         self.parts.append(
             f'<text class="{cls}" x="{x:g}" y="{y:g}" font-size="{size:g}" text-anchor="{anchor}" '
-            f'fill="currentColor"{weight}>{esc(value)}</text>'
+            f'fill="currentColor"{weight}{marked}>{esc(value)}</text>'
         )
 
     def line(self, x1: float, y1: float, x2: float, y2: float, cls: str, width: float = 2, dash: bool = False) -> None:
@@ -81,10 +93,14 @@ class Canvas:
         self.parts.append(f'<path class="{cls}" d="{d}" fill="none" stroke="currentColor" stroke-width="{width:g}"/>')
 
     def render(self, width: float, height: float, title: str, desc: str, cls: str) -> str:
-        """The ``<svg>`` element inside a ``<div>`` (so Python-Markdown passes it through as one block)."""
+        """The ``<svg>`` element inside a ``<div>`` (so Python-Markdown passes it through as one block).
+
+        On a narrow screen the diagram keeps its full size and its box scrolls sideways
+        (``docs/assets/labbook.css``); the box is focusable so that keyboards can scroll it.
+        """
         body = "".join(self.parts)
         return (
-            f'<div class="lb-diagram {cls}">'
+            f'<div class="lb-diagram {cls}" role="region" aria-label="{esc(title)}" tabindex="0">'
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
             f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="{cls}-title {cls}-desc" '
             'font-family="sans-serif">'

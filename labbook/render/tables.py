@@ -12,8 +12,9 @@ from labbook.models.inventory import Inventory
 from labbook.models.journal import Journal
 from labbook.models.rdma import Link
 from labbook.render import pages
+from labbook.render.capabilities import mark
 from labbook.render.journal import related_list
-from labbook.render.text import bullets, code, join_words, md, num, plural, rel, table
+from labbook.render.text import boxed, bullets, code, ident, join_words, md, num, plural, rel, table
 
 
 def cpu_text(node: Node) -> str:
@@ -50,41 +51,49 @@ def totals_text(t: Totals) -> dict[str, str]:
 
 
 def site_header(inv: Inventory) -> str:
-    """The home page's title, tagline and intro from ``site.yaml``."""
-    intro = f"{md(inv.site.intro)}\n" if inv.site.intro else ""
-    return f"# {md(inv.site.title)}\n\n**{md(inv.site.tagline)}**\n\n{intro}"
+    """The home page's title (the owner), tagline, living-document note and intro from ``site.yaml``."""
+    site = inv.site
+    out = f"# {md(site.heading)}\n\n**{md(site.tagline)}**\n\n"
+    if site.living:
+        out += f'!!! note "A living document"\n\n    {md(site.living)}\n\n'
+    if site.intro:
+        out += f"{md(site.intro)}\n"
+    return out
+
+
+def roles_text(node: Node) -> str:
+    """``control-plane, workloads, gpu``."""
+    return ", ".join(node.roles)
 
 
 def hardware_table(inv: Inventory, page: str = pages.HOME) -> str:
-    """The home page's table: one row per node, then the computed totals."""
+    """The home page's table: Node, Hardware, CPU, RAM, Role, then GPU, PFLOPS FP4 and Arch; one row per node.
+
+    No totals row: :func:`totals_line` follows the table, computed from the same nodes.
+    """
     rows = []
     for node in inv.hardware.nodes:
         rows.append(
             [
-                f"[{md(node.name)}]({rel(page, pages.HARDWARE, node.name)})",
+                f"[{ident(node.name)}]({rel(page, pages.HARDWARE, node.name)})",
                 md(node.kind),
                 md(cpu_text(node)),
                 md(memory_text(node)),
+                md(roles_text(node)),
                 md("; ".join(gpu_text(g) for g in node.gpus)) or "—",
                 f"~{num(node.fp4_pflops)}" if node.gpus else "—",
-                md(node.arch),
+                code(node.arch),
             ]
         )
+    headers = ["Node", "Hardware", "CPU", "RAM", "Role", "GPU", "PFLOPS FP4", "Arch"]
+    return boxed(table(headers, rows, "llllllrl"), "hardware")
+
+
+def totals_line(inv: Inventory) -> str:
+    """``Totals: 56 cores, 448 GB RAM, ~3.4 PFLOPS FP4 AI compute``, computed from the nodes."""
     t = inv.hardware.totals
-    words = totals_text(t)
-    arches = sorted({n.arch for n in inv.hardware.nodes})
-    rows.append(
-        [
-            "**Total**",
-            md(words["nodes"]),
-            f"**{md(words['cores'])} / {md(words['threads'])}**",
-            f"**{md(words['memory'])}**",
-            f"**{md(words['gpus'])}**",
-            f"**~{num(t.fp4_pflops)}**",
-            md(" + ".join(arches)),
-        ]
-    )
-    return table(["Node", "Hardware", "CPU", "Memory", "GPU", "PFLOPS FP4", "Arch"], rows, "lllllrl")
+    text = f"Totals: {plural(t.cores, 'core')}, {t.memory_gb} GB RAM, ~{num(t.fp4_pflops)} PFLOPS FP4 AI compute"
+    return f'<p class="lb-totals">{md(text)}</p>\n'
 
 
 def totals_sentence(inv: Inventory) -> str:
@@ -94,12 +103,16 @@ def totals_sentence(inv: Inventory) -> str:
 
 
 def link_sentence(inv: Inventory, link: Link, page: str = pages.HOME) -> str:
-    """One sentence for a physical link, generated from ``rdma.yaml``."""
+    """A paragraph for a physical link, generated from ``rdma.yaml``: the cable, then what runs over it.
+
+    Capabilities on the link are listed with their status (:func:`~labbook.render.capabilities.mark`);
+    the sentence about the cable claims nothing else.
+    """
     ends = []
     for end in link.endpoints:
         node = inv.hardware.node(end.node)
         kind = f" ({md(node.kind)})" if node else ""
-        ends.append(f"[{md(end.node)}]({rel(page, pages.HARDWARE, end.node)}){kind}")
+        ends.append(f"[{ident(end.node)}]({rel(page, pages.HARDWARE, end.node)}){kind}")
     nics = {e.nic for e in link.endpoints}
     nic = md(nics.pop()) + " NICs" if len(nics) == 1 else join_words([md(n) for n in sorted(nics)])
     how = "point to point, no switch" if link.switch is None else f"through {md(link.switch)}"
@@ -112,14 +125,15 @@ def link_sentence(inv: Inventory, link: Link, page: str = pages.HOME) -> str:
             extras.append(f"SR-IOV ({on_link[0]} VFs per node as {code(sriov.resource_name)})")
         elif on_link:
             extras.append(f"SR-IOV (VFs as {code(sriov.resource_name)})")
-    if link.gpudirect:
-        extras.append("GPU-Direct RDMA")
     tail = f", with {join_words(extras)}" if extras else ""
-    purpose = " for multi-node NCCL training" if inv.rdma.nccl else ""
-    return (
+    out = (
         f"{ends[0]} and {ends[1]} are joined by a {link.speed_gbps} Gbps {md(link.cable)} between their {nic}: "
-        f"{how}, {md(link.transport)}{tail}{purpose}.\n"
+        f"{how}, {md(link.transport)}{tail}."
     )
+    caps = inv.rdma.on_link(link.id)
+    if caps:
+        out += " Over it: " + "; ".join(mark(c) for c in caps) + "."
+    return out + "\n"
 
 
 def link_sentences(inv: Inventory, page: str = pages.HOME) -> str:
@@ -153,6 +167,16 @@ def text_list(items: list[str]) -> str:
     return bullets(md(i) for i in items)
 
 
+def design_choices(inv: Inventory) -> str:
+    """The design philosophy as a numbered list: each choice in bold, then why."""
+    if not inv.site.philosophy:
+        return "No design choices written down yet.\n"
+    return "".join(
+        f"{i}. **{md(c.choice)}**" + (f" {md(c.why)}" if c.why else "") + "\n"
+        for i, c in enumerate(inv.site.philosophy, start=1)
+    )
+
+
 def node_section(inv: Inventory, node: Node, journal: Journal | None, page: str, drafts: bool = False) -> str:
     """A node's heading (anchored by its name) and its facts."""
     rows = [
@@ -170,9 +194,9 @@ def node_section(inv: Inventory, node: Node, journal: Journal | None, page: str,
     if node.talos_version:
         rows.append(["Talos", code(node.talos_version)])
     for end in (e for link in inv.rdma.links for e in link.endpoints if e.node == node.name):
-        iface = f" ({code(end.interface)})" if end.interface else ""
+        iface = f" ({' + '.join(code(i) for i in end.interfaces)})" if end.interfaces else ""
         rows.append(["RDMA port", md(f"{end.nic} {end.port}") + iface])
-    out = f"## {md(node.name)} {{ #{node.name} }}\n\n" + table(["", ""], rows)
+    out = f"## {md(node.name)} {{ #{node.name} }}\n\n" + boxed(table(["", ""], rows), "facts")
     if node.notes:
         out += "\n" + text_list(node.notes)
     if journal is not None:

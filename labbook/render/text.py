@@ -39,6 +39,21 @@ def code(value: object) -> str:
     return f"<code>{md(value)}</code>"
 
 
+def ident(value: object) -> str:
+    """An identifier (a node name, an interface) that never breaks across lines: ``talos-76w-3r0``."""
+    return f'<span class="lb-id">{md(value)}</span>'
+
+
+def prose(value: object) -> str:
+    """A table cell of running text: it wraps, but keeps a readable width on a phone (the table scrolls)."""
+    return f'<span class="lb-prose">{md(value)}</span>'
+
+
+def boxed(markdown_table: str, name: str) -> str:
+    """A table in its own box (``lb-table lb-table--<name>``): on a narrow screen it scrolls, the page does not."""
+    return f'<div class="lb-table lb-table--{name}" markdown="1">\n\n{markdown_table}\n</div>\n'
+
+
 def href(url: object) -> str:
     """A URL safe inside a markdown link's parentheses (spaces, quotes and brackets encoded)."""
     return quote(str(url), safe=_URL_SAFE)

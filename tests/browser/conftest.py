@@ -131,9 +131,12 @@ class Visit:
     requests: list[str] = field(default_factory=list)
 
 
-def open_context(browser, site: Site, viewport: dict, visit: Visit):
-    """A browser context that records every request and refuses any not for the local server."""
-    context = browser.new_context(viewport=viewport, service_workers="block")
+def open_context(browser, site: Site, viewport: dict, visit: Visit, **options):
+    """A browser context that records every request and refuses any not for the local server.
+
+    ``options`` go to playwright's ``new_context`` (``color_scheme="dark"`` …).
+    """
+    context = browser.new_context(viewport=viewport, service_workers="block", **options)
 
     def route(route) -> None:
         parts = urlsplit(route.request.url)

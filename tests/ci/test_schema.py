@@ -248,13 +248,13 @@ BROKEN = {
         [
             ('    vendor: "15b3"\n', '    vendor: "15B3"\n'),
             ("    speed_gbps: 200\n", "    speed_gbps: fast\n"),
-            ("    gpudirect: true\n", "    gpudirect: true\n    mtu: 9000\n"),
+            ("    transport: RoCE v2\n", "    transport: RoCE v2\n    mtu: 9000\n"),
         ],
     ),
     "site-minimum-minlength-missing": (
         "site",
         [
-            ("title: Homelab\n", ""),
+            ("tagline: homelab kubernetes & gpu infrastructure\n", ""),
             ("cluster:\n  name: homelab\n", "cluster:\n  name: homelab\n  nodes: 3\n"),
             ("recent:", "recent: 0\nold_recent:"),
         ],

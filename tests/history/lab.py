@@ -81,9 +81,12 @@ sriov:
                   vendor: "15b3", pf_device: "1021", vf_device: "101e"}}
   nodes:
     - {{node: spark-a, pf_interfaces: [enp1s0f0np0], vfs: {vfs}}}
-status:
-  - item: GPU-Direct RDMA across the Sparks
-    state: {gdr}
+capabilities:
+  - id: gpudirect
+    name: GPU-Direct RDMA across the Sparks
+    status: {gdr}
+    evidence:
+      - url: https://docs.nvidia.com/dgx/dgx-spark/
 """
 
 

@@ -77,7 +77,7 @@ def test_unknown_key_without_a_close_match(inv: Path) -> None:
     line, col = pos(text, "zzz")
     assert errors(inv) == [
         f"inventory/site.yaml:{line}:{col}: zzz: unknown key 'zzz' (expected one of: cluster, intro, learning, "
-        "philosophy, recent, tagline, title)"
+        "living, owner, philosophy, recent, tagline, title)"
     ]
 
 
@@ -161,7 +161,7 @@ def test_missing_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_invalid_utf8(inv: Path) -> None:
     path = inv / "site.yaml"
-    path.write_bytes(path.read_bytes().replace(b"title: Homelab", b"title: Homel\xe4b"))
+    path.write_bytes(path.read_bytes().replace(b"owner: Michael Willingham", b"owner: Michael Willingh\xe4m"))
     line, col = pos(path.read_bytes().decode("latin-1"), "\xe4")
     assert errors(inv) == [f"inventory/site.yaml:{line}:{col}: invalid UTF-8 byte 0xe4 (expected UTF-8 text)"]
 

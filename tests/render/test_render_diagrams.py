@@ -68,6 +68,29 @@ def test_topology_diagram_shows_vfs_per_node_and_the_nad() -> None:
     assert shown.count("GPU-Direct RDMA") == 2
 
 
+@pytest.mark.parametrize("status", ["working", "partial", "planned", "broken"])
+def test_the_gpu_direct_path_is_drawn_with_its_status(inventory_copy: Path, status: str) -> None:
+    rdma_yaml = inventory_copy / "rdma.yaml"
+    text = rdma_yaml.read_text()
+    rdma_yaml.write_text(
+        text.replace(
+            "    kind: gpudirect\n    link: spark-cx7\n    status: broken\n",
+            f"    kind: gpudirect\n    link: spark-cx7\n    status: {status}\n",
+        )
+    )
+    svg = svg_of(diagrams.topology_diagram(load_inventory(inventory_copy)))
+    marked = [t for t in svg.iter(f"{SVG}text") if t.attrib.get("data-capability") == "gpudirect"]
+    assert len(marked) == 2 and {t.attrib["data-status"] for t in marked} == {status}
+    words = {"working": "working", "partial": "partial", "planned": "planned", "broken": "not working"}[status]
+    assert texts(svg).count(words) == 2, "the status is drawn under the name, never cut"
+    paths = [el for el in svg.iter(f"{SVG}line") if "lb-gdr" in el.attrib["class"]]
+    assert len(paths) == 2
+    assert all(("stroke-dasharray" in el.attrib) is (status != "working") for el in paths), (
+        "only a working path is solid"
+    )
+    assert f"GPU-Direct RDMA: {words}" in svg.find(f"{SVG}desc").text
+
+
 def test_diagrams_follow_the_inventory(inventory_copy: Path) -> None:
     rdma_yaml = inventory_copy / "rdma.yaml"
     rdma_yaml.write_text(

@@ -119,6 +119,7 @@ class FakeConfig(dict):
     def __init__(self) -> None:
         super().__init__(extra={"labbook": {}})
         self.config_file_path = str(ROOT / "mkdocs.yml")
+        self.docs_dir = str(ROOT / "docs")
         self.plugins = {}
 
 
@@ -135,5 +136,52 @@ def test_site_data_loads_once_per_config(monkeypatch: pytest.MonkeyPatch) -> Non
     data = site_data(first)
     assert site_data(first) is data and len(calls) == 1  # every page of one build shares it
     assert len(data.inventory.hardware.nodes) == 3 and not data.drafts
+    assert data.paths.docs == ROOT / "docs" and sorted(data.now.docs or {})[0] == "index.md"
     site_data(FakeConfig())  # a new build (mkdocs serve rebuild) loads afresh
     assert len(calls) == 2
+
+
+def test_the_build_sees_the_inputs_as_they_are_now(tmp_path: Path) -> None:
+    """The digests the site compares reports with are taken from the files, at load time."""
+    import shutil
+
+    for part in ("inventory", "journal", "docs"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    paths = SitePaths(tmp_path / "inventory", tmp_path / "journal", tmp_path / "reports", tmp_path / "docs")
+    before = load_site(paths).now
+    site = tmp_path / "inventory" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("homelab kubernetes", "four-node homelab kubernetes"))
+    after = load_site(paths).now
+    assert before.changes(after) == ["inventory/site.yaml"]
+    (tmp_path / "docs" / "new.md").write_text("# New\n", encoding="utf-8")
+    assert after.changes(load_site(paths).now) == ["docs/new.md"]
+
+
+def test_journal_evidence_must_be_a_published_entry(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "inventory", tmp_path / "inventory")
+    shutil.copytree(ROOT / "journal", tmp_path / "journal")
+    rdma = tmp_path / "inventory" / "rdma.yaml"
+    text = rdma.read_text(encoding="utf-8")
+    rdma.write_text(
+        text.replace(
+            "      - journal: 2025-11-16-sr-iov-on-talos", "      - journal: 2025-11-16-sr-iov-on-talso"
+        ).replace(
+            "      - journal: 2025-12-14-nccl-across-the-sparks\n      - url:",
+            "      - journal: 2026-01-11-gpu-direct-on-unified-memory\n      - url:",
+        ),
+        encoding="utf-8",
+    )
+    lines = rdma.read_text(encoding="utf-8").splitlines()
+    typo = next(i for i, line in enumerate(lines) if "sr-iov-on-talso" in line) + 1
+    draft = next(i for i, line in enumerate(lines) if "gpu-direct-on-unified-memory" in line) + 1
+    with pytest.raises(BadInput) as exc:
+        load_site(SitePaths(tmp_path / "inventory", tmp_path / "journal", tmp_path / "reports"))
+    shown = (tmp_path / "inventory" / "rdma.yaml").as_posix()
+    assert exc.value.lines() == [
+        f"{shown}:{typo}:18: capabilities[0].evidence[0].journal: no journal entry '2025-11-16-sr-iov-on-talso' "
+        "(expected the file name of an entry, without .md)",
+        f"{shown}:{draft}:18: capabilities[4].evidence[0].journal: '2026-01-11-gpu-direct-on-unified-memory' is a "
+        "draft (expected a published entry: drafts are not on the site)",
+    ]

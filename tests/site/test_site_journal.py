@@ -72,7 +72,23 @@ def test_rss_feed_parses_and_lists_published_entries(example_site: Build) -> Non
         assert item.findtext("link").startswith(SITE_URL + "journal/")
         assert " ".join(entry.front.summary.split()) in (item.findtext("description") or "")
         assert entry.date.strftime("%d %b %Y") in item.findtext("pubDate")
-    assert feed.findtext("./channel/title") == example()[0].site.title
+    assert feed.findtext("./channel/title") == example()[0].site.name
+
+
+def test_feeds_carry_a_real_image_or_none(example_site: Build) -> None:
+    """mkdocs-rss-plugin writes <image><url>None</url> without a configured image; the build removes it."""
+    import json
+
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        text = example_site.file(name).read_text(encoding="utf-8")
+        channel = ET.fromstring(text).find("channel")
+        assert channel is not None and channel.findall("item"), name
+        urls = [img.findtext("url") for img in channel.findall("image")]
+        assert all(u and u.startswith(("http://", "https://")) for u in urls), (name, urls)
+        assert "None" not in urls and "<url>None</url>" not in text
+    for name in ("feed_json_created.json", "feed_json_updated.json"):
+        data = json.loads(example_site.file(name).read_text(encoding="utf-8"))
+        assert data["items"] and data.get("icon", "") is not None, name
 
 
 def test_drafts_are_left_out_of_the_build(example_site: Build) -> None:

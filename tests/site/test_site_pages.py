@@ -34,31 +34,53 @@ def section(doc: Element, heading: str) -> list[Element]:
     return out
 
 
-def test_home_reproduces_the_seed_page(example_site: Build) -> None:
+def test_home_reproduces_the_original_page(example_site: Build) -> None:
     inv, _ = example()
     doc = example_site.content("")
-    assert heading_texts(doc, "h1") == [inv.site.title]
-    assert doc.find("p").text() == inv.site.tagline
+    assert heading_texts(doc, "h1") == ["Michael Willingham"] == [inv.site.owner]
+    assert doc.find("p").text() == "homelab kubernetes & gpu infrastructure" == inv.site.tagline
+    living = doc.find("div", cls="admonition")
+    assert living.find("p", cls="admonition-title").text() == "A living document"
+    assert "what I am building, what I am learning along the way, and what I do not understand yet" in living.text()
     assert heading_texts(doc, "h2") == [
         "Hardware",
+        "Design philosophy",
         "What's running",
         "What I'm learning",
-        "Design philosophy",
         "Recent",
     ]
-    table = section(doc, "Hardware")[0].find("table")
-    rows = table.rows()
-    assert [r[0] for r in rows[1:]] == [n.name for n in inv.hardware.nodes] + ["Total"]
-    assert rows[-1] == ["Total", "3 nodes", "56 cores / 72 threads", "448 GB", "3 GPUs", "~3.4", "amd64 + arm64"]
-    link = " ".join(el.text() for el in section(doc, "Hardware")[1:])
+    hardware = section(doc, "Hardware")
+    rows = hardware[0].find("table").rows()
+    assert rows[0][:5] == ["Node", "Hardware", "CPU", "RAM", "Role"], "the five original columns, first"
+    assert rows[0][5:] == ["GPU", "PFLOPS FP4", "Arch"]
+    assert [r[0] for r in rows[1:]] == [n.name for n in inv.hardware.nodes]
+    assert [r[4] for r in rows[1:]] == [", ".join(n.roles) for n in inv.hardware.nodes]
+    t = inv.hardware.totals
+    totals = hardware[1].text()
+    assert totals == "Totals: 56 cores, 448 GB RAM, ~3.4 PFLOPS FP4 AI compute"
+    assert totals == f"Totals: {t.cores} cores, {t.memory_gb} GB RAM, ~{num(t.fp4_pflops)} PFLOPS FP4 AI compute"
+    link = " ".join(el.text() for el in hardware[2:])
     assert "joined by a 200 Gbps QSFP56 DAC between their ConnectX-7 NICs: point to point, no switch, RoCE v2" in link
+    choices = list(section(doc, "Design philosophy")[0].iter("li"))
+    assert section(doc, "Design philosophy")[0].tag == "ol"
+    assert [li.find("strong").text() for li in choices] == [c.choice for c in inv.site.philosophy]
     running = [li.text() for li in section(doc, "What's running")[1].iter("li")]
     assert [r.split(":")[0] for r in running] == [c.name for c in inv.platform.categories]
     for cat, line in zip(inv.platform.categories, running, strict=True):
         for comp in cat.components:
             assert comp.name.split(" (")[0] in line
     assert [li.text() for li in section(doc, "What I'm learning")[0].iter("li")] == inv.site.learning
-    assert [li.text() for li in section(doc, "Design philosophy")[0].iter("li")] == inv.site.philosophy
+
+
+def test_no_page_types_a_total(example_site: Build) -> None:
+    """The Totals figures exist only as computed output: no page source and no inventory file types them."""
+    from tests.conftest import ROOT
+
+    sources = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "inventory").glob("*.yaml")]
+    assert sources
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert "448 GB" not in text and "56 cores" not in text and "3.4 PFLOPS" not in text, path
 
 
 def test_home_recent_lists_published_entries_newest_first(example_site: Build) -> None:
@@ -79,10 +101,10 @@ def test_home_recent_lists_published_entries_newest_first(example_site: Build) -
         assert href.startswith("journal/20") and example_site.file(href).is_file()
 
 
-def test_home_says_not_checked_without_reports(example_site: Build) -> None:
+def test_home_says_never_checked_without_reports(example_site: Build) -> None:
     doc = example_site.content("")
     line = doc.find("span", cls="lb-badge").text()
-    assert line == "not checked"
+    assert line == "never checked"
     assert "in sync" not in doc.text()
 
 
@@ -98,7 +120,7 @@ def test_hardware_page_has_every_node_and_a_generated_diagram(example_site: Buil
     spark = doc.find("h2", id="talos-7aj-lwl")
     facts = doc.children[doc.children.index(spark) + 2].find("table").rows()
     assert ["Architecture", "arm64"] in facts and ["Memory", "128 GB LPDDR5X, unified"] in facts
-    assert ["RDMA port", "ConnectX-7 QSFP 0 (enp1s0f0np0)"] in facts
+    assert ["RDMA port", "ConnectX-7 QSFP 0 (enp1s0f0np0 + enP2p1s0f0np0)"] in facts
     assert f"~{num(inv.hardware.node('talos-7aj-lwl').fp4_pflops)} PFLOPS FP4" in " ".join(r[1] for r in facts)
 
 
@@ -130,12 +152,13 @@ def test_gpu_page_has_the_stacks_tables_and_topology(example_site: Build) -> Non
     assert nads[1][0] == "cx7-rdma"
     nccl = section(doc, "NCCL environment")[0].find("table").rows()
     assert [r[:2] for r in nccl[1:]] == [[v.name, v.value] for v in inv.rdma.nccl]
-    snippet = section(doc, "NCCL environment")[2].text()
+    snippet = next(pre.text() for pre in doc.iter("pre") if "k8s.v1.cni.cncf.io/networks" in pre.text())
     assert 'k8s.v1.cni.cncf.io/networks: "ai/cx7-rdma"' in snippet and "nvidia.com/cx7_qsfp: 1" in snippet
-    states = [
-        li.find("span", cls="lb-badge").text() for li in section(doc, "What works, and what doesn't yet")[0].iter("li")
+    assert "runtimeClassName: nvidia" in snippet and 'add: ["IPC_LOCK"]' in snippet
+    items = list(section(doc, "What works, and what doesn't yet")[0].iter("li"))
+    assert [li.find("span", cls="lb-cap").attrs["data-status"] for li in items] == [
+        c.status for c in inv.rdma.capabilities
     ]
-    assert states == [s.state for s in inv.rdma.status]
 
 
 def test_platform_page_catalogues_every_component(example_site: Build) -> None:
@@ -158,7 +181,7 @@ def test_platform_page_catalogues_every_component(example_site: Build) -> None:
 
 def test_status_page_without_reports(example_site: Build) -> None:
     doc = example_site.content("status/")
-    assert [p.text() for p in doc.iter("p", cls="admonition-title")] == ["Not checked"] * 3
+    assert [p.text() for p in doc.iter("p", cls="admonition-title")] == ["Never checked"] * 3
     assert "reports/flux.json" in doc.text()
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, run_labbook
 from tests.site.html import parse
 
 pytestmark = pytest.mark.site
@@ -104,12 +105,41 @@ def test_serve_shows_drafts_and_rebuilds_on_journal_and_inventory_edits(project:
         assert draft_page is not None and "Nothing here is a result yet." in draft_page
 
         site_yaml = project / "inventory" / "site.yaml"
-        site_yaml.write_text(site_yaml.read_text().replace("run entirely through GitOps.", "edited while serving."))
+        site_yaml.write_text(
+            site_yaml.read_text().replace("gpu infrastructure", "gpu infrastructure, edited while serving")
+        )
         wait_for(
-            "a rebuild after editing inventory/site.yaml", lambda: "edited while serving." in (get(base) or ""), log
+            "a rebuild after editing inventory/site.yaml", lambda: "edited while serving" in (get(base) or ""), log
         )
 
         entry = project / "journal" / "2025-12-14-nccl-across-the-sparks.md"
         entry.write_text(entry.read_text().replace("title: NCCL across the two Sparks", "title: NCCL, renamed"))
         wait_for("a rebuild after editing a journal entry", lambda: "NCCL, renamed" in (get(base) or ""), log)
         assert "NCCL, renamed" in recent_items(get(base) or "")[1]
+
+
+def badge(html: str | None) -> str:
+    """The home page's status badge."""
+    return parse(html or "").find("article").find("span", cls="lb-badge").text() if html else ""
+
+
+def test_serve_tracks_reports_and_the_inventory_they_judged(project: Path) -> None:
+    """Under `make serve`: a check written while serving shows up; editing the inventory makes it stale."""
+    (project / "reports").mkdir()  # `make serve` creates it, so that the hook can watch it
+    with serving(project) as (base, log):
+        assert badge(get(base)) == "never checked"
+        args = ("--inventory", "inventory", "--journal", "journal")
+        for kind, extra in (
+            ("flux", ("--repo", str(ROOT / "examples" / "flux"))),
+            ("cluster", ("--snapshot", str(ROOT / "examples" / "cluster" / "snapshot.yaml"))),
+            ("docs", ("--docs", "docs")),
+        ):
+            result = run_labbook("drift", kind, *extra, *args, "--report", f"reports/{kind}.json", cwd=project)
+            assert result.code == 0, result.out + result.err
+        wait_for("a rebuild after the reports were written", lambda: badge(get(base)) == "in sync", log)
+        hw = project / "inventory" / "hardware.yaml"
+        hw.write_text(hw.read_text().replace("      gb: 192\n", "      gb: 256\n"))
+        wait_for("a rebuild after editing inventory/hardware.yaml", lambda: badge(get(base)) == "stale", log)
+        assert "the inventory changed after the last check (inventory/hardware.yaml)" in " ".join(
+            parse(get(base) or "").find("article").text().split()
+        )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from labbook.formats.json import render_json
+from labbook.load.inputs import read_inputs
 from labbook.models.location import Location
 from labbook.models.report import Finding, Report
 from tests.conftest import run_labbook
@@ -25,9 +26,18 @@ def write_report(folder: Path, report: Report) -> None:
     (folder / f"{report.source}.json").write_text(render_json(report), encoding="utf-8")
 
 
-def in_sync(source: str, target: str, revision: str | None = None) -> Report:
+def in_sync(source: str, target: str, revision: str | None = None, project: Path | None = None) -> Report:
+    """An in-sync report; bound to ``project``'s inventory (and docs) as they are now, when given."""
+    inputs = None
+    if project is not None:
+        inputs = read_inputs(project / "inventory", project / "docs" if source == "docs" else None)
     return Report(
-        source=source, target=target, revision=revision, generated_at=STAMP, subjects=["component/cilium", "node/x"]
+        source=source,
+        target=target,
+        revision=revision,
+        generated_at=STAMP,
+        subjects=["component/cilium", "node/x"],
+        inputs=inputs,
     )
 
 
@@ -37,9 +47,9 @@ def article(site: Path, url: str) -> Element:
 
 def test_in_sync_reports(project: Path) -> None:
     reports = project / "reports"
-    write_report(reports, in_sync("flux", "examples/flux", SHA))
-    write_report(reports, in_sync("cluster", "examples/cluster/snapshot.yaml", "2026-11-27T08:00:00Z"))
-    write_report(reports, in_sync("docs", "docs"))
+    write_report(reports, in_sync("flux", "examples/flux", SHA, project))
+    write_report(reports, in_sync("cluster", "examples/cluster/snapshot.yaml", "2026-11-27T08:00:00Z", project))
+    write_report(reports, in_sync("docs", "docs", project=project))
     site = built_ok(build(project)).site
     status = article(site, "status")
     assert [p.text() for p in status.iter("p", cls="admonition-title")] == ["In sync"] * 3
@@ -52,7 +62,29 @@ def test_in_sync_reports(project: Path) -> None:
     assert not list(status.iter("table"))
     line = article(site, "").find("span", cls="lb-badge").text()
     assert line == "in sync"
-    assert "Docs last verified 2026-11-28 09:30 UTC" in article(site, "").text()
+    assert "Docs verified 2026-11-28 09:30 UTC" in article(site, "").text()
+
+
+def test_a_stale_report_renders_stale(project: Path) -> None:
+    """Checked in sync, then a fourth node: Home and Status say stale, never the old "in sync"."""
+    reports = project / "reports"
+    write_report(reports, in_sync("flux", "examples/flux", SHA, project))
+    write_report(reports, in_sync("cluster", "examples/cluster/snapshot.yaml", "2026-11-27T08:00:00Z", project))
+    write_report(reports, in_sync("docs", "docs", project=project))
+    hw = project / "inventory" / "hardware.yaml"
+    text = hw.read_text(encoding="utf-8")
+    hw.write_text(text + "\n" + text[text.index("  - name: talos-ysi-4k0") :].replace("talos-ysi-4k0", "talos-new-001"))
+    site = built_ok(build(project)).site
+    home = article(site, "")
+    assert home.find("span", cls="lb-badge").text() == "stale"
+    assert (
+        "Not verified: the inventory changed after the last check (inventory/hardware.yaml): run make check"
+        in home.text()
+    )
+    assert "in sync" not in home.text()
+    status = article(site, "status")
+    assert [p.text() for p in status.iter("p", cls="admonition-title")] == ["Stale"] * 3
+    assert not list(status.iter("div", cls="success"))
 
 
 def test_drift_reports_show_findings(project: Path) -> None:
@@ -67,11 +99,13 @@ def test_drift_reports_show_findings(project: Path) -> None:
         message="chart version differs from Git",
         label="docs-stale",
     )
-    write_report(project / "reports", in_sync("cluster", "homelab").model_copy(update={"findings": [finding]}))
+    write_report(
+        project / "reports", in_sync("cluster", "homelab", project=project).model_copy(update={"findings": [finding]})
+    )
     site = built_ok(build(project)).site
     status = article(site, "status")
     titles = [p.text() for p in status.iter("p", cls="admonition-title")]
-    assert titles == ["Not checked", "Drift: 1 finding", "Not checked"]
+    assert titles == ["Never checked", "Drift: 1 finding", "Never checked"]
     rows = status.find("table").rows()
     assert rows[1] == [
         "component/longhorn",
@@ -106,18 +140,35 @@ def test_report_written_by_labbook_drift_docs_is_shown(project: Path) -> None:
     assert result.code == 0, result.err
     site = built_ok(build(project)).site
     status = article(site, "status")
-    assert [p.text() for p in status.iter("p", cls="admonition-title")] == ["Not checked", "Not checked", "In sync"]
+    assert [p.text() for p in status.iter("p", cls="admonition-title")] == ["Never checked", "Never checked", "In sync"]
     assert "against docs" in status.find("div", cls="success").text()
+
+
+def test_a_check_that_failed_is_shown_as_failed(project: Path) -> None:
+    """`labbook drift docs` passed, then failed to run: the site shows the failure, not the old in-sync report."""
+    args = ("--inventory", "inventory", "--journal", "journal", "--report", "reports/docs.json")
+    assert run_labbook("drift", "docs", "--docs", "docs", *args, cwd=project).code == 0
+    assert run_labbook("drift", "docs", "--docs", "no-such-docs", *args, cwd=project).code == 2
+    site = built_ok(build(project)).site
+    status = article(site, "status")
+    assert [p.text() for p in status.iter("p", cls="admonition-title")] == [
+        "Never checked",
+        "Never checked",
+        "Check failed",
+    ]
+    assert "no-such-docs: docs folder not found" in status.text()
+    home = article(site, "")
+    assert home.find("span", cls="lb-badge").text() == "check failed"
 
 
 def test_reports_folder_is_configurable(project: Path) -> None:
     mkdocs_yml = project / "mkdocs.yml"
     mkdocs_yml.write_text(mkdocs_yml.read_text().replace("    reports: reports", "    reports: out/checks"))
-    write_report(project / "out" / "checks", in_sync("flux", "examples/flux", SHA))
-    write_report(project / "reports", in_sync("docs", "docs"))  # the default folder is no longer read
+    write_report(project / "out" / "checks", in_sync("flux", "examples/flux", SHA, project))
+    write_report(project / "reports", in_sync("docs", "docs", project=project))  # the default folder is no longer read
     site = built_ok(build(project)).site
     titles = [p.text() for p in article(site, "status").iter("p", cls="admonition-title")]
-    assert titles == ["In sync", "Not checked", "Not checked"]
+    assert titles == ["In sync", "Never checked", "Never checked"]
     assert "No report at out/checks/docs.json" in article(site, "status").text()
 
 

@@ -32,7 +32,7 @@ def test_xss_probe_through_the_full_build(project: Path) -> None:
     replace(inv / "platform.yaml", "notes: [L2 mode]", 'notes: ["*L2* | `mode` [x](javascript:alert(3))"]')
     replace(inv / "hardware.yaml", "kind: Custom PC", 'kind: "<b onmouseover=alert(4)>PC</b>"')
     replace(inv / "rdma.yaml", "cable: QSFP56 DAC", f'cable: "{PROBE}"')
-    replace(inv / "site.yaml", "title: Homelab", 'title: "Home<script>lab</script>"')
+    replace(inv / "site.yaml", "owner: Michael Willingham", 'owner: "Home<script>lab</script>"')
     replace(inv / "site.yaml", "  - Multus for secondary pod interfaces.", f'  - "{PROBE}"')
     result = built_ok(build(project))
     html = all_html(result.site)
@@ -60,8 +60,7 @@ def test_site_totals_follow_a_changed_inventory(project: Path) -> None:
     replace(hw, "      cores: 16\n      threads: 32\n", "      cores: 24\n      threads: 48\n")
     result = built_ok(build(project))
     home = parse((result.site / "index.html").read_text(encoding="utf-8"))
-    total = next(home.iter("table")).rows()[-1]
-    assert total[:4] == ["Total", "3 nodes", "64 cores / 88 threads", "512 GB"]
+    assert home.find("p", cls="lb-totals").text() == "Totals: 64 cores, 512 GB RAM, ~3.4 PFLOPS FP4 AI compute"
     hardware = (result.site / "infrastructure/hardware/index.html").read_text(encoding="utf-8")
     assert "64 cores / 88 threads, 512 GB of memory" in " ".join(parse(hardware).text().split())
 

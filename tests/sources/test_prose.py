@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labbook.errors import BadInput
-from labbook.sources.prose import read_docs, scan, visible_text
+from labbook.sources.prose import Terms, read_docs, scan, visible_text
 
 
 def figures(text: str, shapes: tuple[str, ...] = ()) -> list[tuple[int, str, str, str]]:
@@ -74,6 +74,16 @@ FIGURES = {
         "In total the Sparks bring 40 cores, 20 cores each.",
         [(1, "cores", "40", "total"), (1, "cores", "20", "each")],
     ),
+    "machines-of-the-cluster": ("The cluster is three machines.", [(1, "nodes", "3", "total")]),
+    "machines-of-every-node": ("Every node is a control plane: three machines.", [(1, "nodes", "3", "total")]),
+    "machines-elsewhere": ("The build farm has three machines.", []),
+    "etcd-members": (
+        "Three etcd members, 2 control-plane nodes.",
+        [(1, "control_planes", "3", "total"), (1, "control_planes", "2", "total")],
+    ),
+    "pcie-is-not-the-link": ("One PCIe Gen5 x4 link carries about 100 Gbps of the RDMA traffic.", []),
+    "a-measuring-tool-is-not-the-link": ("ib_write_bw reported 94 Gbps over the RoCE link.", []),
+    "what-a-pod-gets-is-not-the-link": ("A pod gets 100 Gbps of the link.", []),
 }
 
 
@@ -147,6 +157,62 @@ def test_an_unclosed_fence_hides_the_rest_of_the_page() -> None:
     assert figures("56 cores\n```\n99 cores\n") == [(1, "cores", "56", "unqualified")]
 
 
+SPARKS = Terms(kinds=("NVIDIA DGX Spark", "Custom PC"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two NVIDIA DGX Sparks and one Custom PC.", [(1, "kind_count", "2", "NVIDIA DGX Spark")]),
+        (
+            "The two Sparks; three DGX Sparks; 2 PCs.",
+            [
+                (1, "kind_count", "2", "NVIDIA DGX Spark"),
+                (1, "kind_count", "3", "NVIDIA DGX Spark"),
+                (1, "kind_count", "2", "Custom PC"),
+            ],
+        ),
+        ("One Spark is a capable machine; a Spark, each Spark.", []),
+        ("Up to four Sparks through a switch.", []),
+    ],
+    ids=["full-kind", "short-kind", "one-is-not-a-count", "bounds"],
+)
+def test_counts_of_a_node_kind(text: str, expected: list) -> None:
+    found = [(f.origin.line, f.kind, f.value, f.of) for f in scan(text, "docs/page.md", SPARKS)]
+    assert found == expected
+
+
+CAPS = Terms(capabilities=(("gpudirect", ("GPU-Direct RDMA", "GPUDirect RDMA", "GDRDMA")),))
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("The Sparks train with GPU-Direct RDMA.", "unqualified"),
+        ("GPUDirect RDMA works across the link.", "unqualified"),
+        ("GPU-Direct RDMA does not work on GB10.", "hedged"),
+        ("NCCL runs without GDRDMA.", "hedged"),
+        ("GPU-Direct RDMA is not confirmed yet.", "hedged"),
+        ("Whether GPU-Direct RDMA can work at all.", "hedged"),
+        ("GPU-Direct RDMA: planned.", "hedged"),
+        ("Does GPU-Direct RDMA matter here?", "hedged"),
+    ],
+)
+def test_a_capability_named_in_a_sentence_is_a_claim_unless_hedged(text: str, claim: str) -> None:
+    (found,) = scan(text, "docs/page.md", CAPS)
+    assert (found.kind, found.value, found.claim) == ("capability", "gpudirect", claim)
+
+
+def test_hedges_do_not_leak_across_sentences() -> None:
+    found = scan("GPU-Direct RDMA is not there. The pods use GPU-Direct RDMA.\n", "docs/page.md", CAPS)
+    assert [(f.origin.col, f.claim) for f in found] == [(1, "hedged"), (44, "unqualified")]
+
+
+def test_figures_carry_their_column() -> None:
+    found = scan("# T\n\nA three-node cluster with 56 cores.\n", "docs/page.md")
+    assert [(f.origin.line, f.origin.col, f.kind) for f in found] == [(3, 3, "nodes"), (3, 27, "cores")]
+
+
 def test_node_name_shapes_from_the_caller() -> None:
     text = "spark-1 and spark-2, and talos-abc-def."
     assert figures(text, (r"spark-[a-z0-9]{1}",)) == [
@@ -179,9 +245,9 @@ def test_read_docs_walks_pages_but_not_history(tmp_path: Path, monkeypatch: pyte
     assert observed.source == "docs"
     assert observed.target == "docs"
     assert [(str(f.origin), f.kind, f.value) for f in observed.figures] == [
-        ("docs/blog/index.md:1", "gpus", "4"),
-        ("docs/index.md:1", "cores", "56"),
-        ("docs/infrastructure/hardware.md:3", "gpus", "3"),
+        ("docs/blog/index.md:1:1", "gpus", "4"),
+        ("docs/index.md:1:1", "cores", "56"),
+        ("docs/infrastructure/hardware.md:3:1", "gpus", "3"),
     ]
     assert observed.pages == ["docs/blog/index.md", "docs/index.md", "docs/infrastructure/hardware.md"]
     assert observed.warnings == []
@@ -195,7 +261,7 @@ def test_read_docs_warns_about_a_page_that_is_not_utf8(tmp_path: Path, monkeypat
     assert [(w.file, w.line, w.message) for w in observed.warnings] == [
         ("docs/bad.md", 2, "not UTF-8, page skipped (expected UTF-8 text)")
     ]
-    assert [(str(f.origin), f.value) for f in observed.figures] == [("docs/good.md:1", "3")]
+    assert [(str(f.origin), f.value) for f in observed.figures] == [("docs/good.md:1:1", "3")]
 
 
 def test_read_docs_without_a_folder_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,3 +285,78 @@ def test_any_text_scans_without_error_and_figures_point_at_real_lines(text: str)
         if figure.kind != "node_name":
             assert float(figure.value) >= 0
     assert len(visible_text(text)) == len(text)
+
+
+# --- the inventory's own prose -------------------------------------------------------------------------------------
+
+
+def test_prose_fields_are_the_fields_the_models_type_as_prose() -> None:
+    from labbook.load.inventory import load_inventory
+    from labbook.sources.prose.inventory import prose_fields
+    from tests.conftest import ROOT
+
+    inv = load_inventory(ROOT / "inventory")
+    site = [key for key, _ in prose_fields(inv.site)]
+    assert site[:3] == [("tagline",), ("living",), ("intro",)]
+    assert ("philosophy", 0, "choice") in site and ("philosophy", 2, "why") in site and ("learning", 3) in site
+    assert ("owner",) not in site and ("cluster", "name") not in site, "names are not prose"
+    rdma = dict(prose_fields(inv.rdma))
+    assert ("nccl", 2, "why") in rdma and ("capabilities", 4, "note") in rdma and ("sriov", "vf_creation") in rdma
+    assert not any(key[-1] in ("name", "value", "id") for key in rdma), "names and values are not prose"
+    platform = [key for key, _ in prose_fields(inv.platform)]
+    assert ("categories", 0, "components", 0, "description") in platform
+
+
+SITE = """\
+# yaml-language-server: $schema=schema/site.schema.json
+owner: Someone
+tagline: a four-node homelab
+living: >-
+  What I build and
+  learn, on all five machines of the cluster.
+intro: "A \\"quoted\\" lab of 64 cores in total."
+cluster: {name: lab, os: Talos Linux, gitops: FluxCD}
+philosophy:
+  - choice: Every node is a control-plane node.
+    why: 'It''s six etcd members.'
+learning:
+  - Two DGX Sparks.
+"""
+
+
+def test_inventory_prose_is_read_at_file_line_col(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from labbook.drift.docs import terms
+    from labbook.load.inventory import load_inventory
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "inventory", tmp_path / "inventory")
+    (tmp_path / "inventory" / "site.yaml").write_text(SITE, encoding="utf-8")
+    _write(tmp_path / "docs", "index.md", "Nothing here.\n")
+    inv = load_inventory(Path("inventory"))
+    observed = read_docs(Path("docs"), terms(inv), Path("inventory"), inv)
+    assert observed.inventory == ["inventory/platform.yaml", "inventory/rdma.yaml", "inventory/site.yaml"]
+    site = [(str(f.origin), f.kind, f.value) for f in observed.figures if f.origin.file == "inventory/site.yaml"]
+    assert site == [
+        ("inventory/site.yaml:3:12", "nodes", "4"),  # plain scalar
+        ("inventory/site.yaml:6:17", "nodes", "5"),  # folded >- scalar, second line
+        ("inventory/site.yaml:7:29", "cores", "64"),  # after escaped quotes
+        ("inventory/site.yaml:11:17", "control_planes", "6"),  # single-quoted, after ''
+        ("inventory/site.yaml:13:5", "kind_count", "2"),  # a list item
+    ]
+    lines = SITE.splitlines()
+    for origin, _, value in site:
+        line, col = map(int, origin.split(":")[1:])
+        word = {"4": "four", "5": "five", "64": "64", "6": "six", "2": "Two"}[value]
+        assert lines[line - 1][col - 1 :].startswith(word), origin
+
+
+def test_align_steps_over_folding_and_escapes() -> None:
+    from labbook.sources.prose.inventory import align
+
+    text = 'a: >-\n  one two\n  three\nb: "x \\"y\\" z"\n'
+    assert align(text, (1, 4), "one two three")[8] == (3, 3)
+    assert align(text, (4, 4), 'x "y" z')[2:5] == [(4, 8), (4, 9), (4, 11)]  # the quote after its backslash
+    assert align(text, (1, 4), "something else") == [None] * len("something else")
