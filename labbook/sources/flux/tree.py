@@ -42,71 +42,116 @@ def scoped(pattern: str, domain: str) -> str:
     return ("!" if negate else "") + body
 
 
-def _ignore_lines(root: Path) -> list[str]:
+def _ignore_lines(root: Path, found: list[str]) -> list[str]:
     """Every ``.sourceignore`` pattern, root file first, then sub-folders in name order (as Flux loads them)."""
     lines: list[str] = []
-
-    def visit(folder: Path, domain: str) -> None:
-        ignore = folder / IGNORE_FILE
-        if ignore.is_file():
-            for raw in ignore.read_text(encoding="utf-8", errors="replace").splitlines():
-                if raw.strip() and not raw.startswith("#"):
-                    lines.append(scoped(raw.rstrip("\r"), domain))
+    for rel in found:
+        domain = posixpath.dirname(rel)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            raw_lines = (root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
-                visit(Path(entry.path), f"{domain}/{entry.name}" if domain else entry.name)
-
-    visit(root, "")
+            continue
+        for raw in raw_lines:
+            if raw.strip() and not raw.startswith("#"):
+                lines.append(scoped(raw.rstrip("\r"), domain))
     return lines
 
 
+def spec_ignore(text: str | None) -> list[str]:
+    """The patterns of a source's ``spec.ignore`` (gitignore syntax, relative to the source root)."""
+    if not text:
+        return []
+    return [line.rstrip("\r") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
 class Repo:
-    """A checked-out repository: its visible files, their bytes and their parsed documents."""
+    """A checked-out repository: its visible files, their bytes and their parsed documents.
+
+    source-controller archives a checkout minus its built-in exclusions, minus what
+    ``.sourceignore`` files name, minus a source's own ``spec.ignore`` (each later list
+    overriding the earlier ones). :attr:`files` is what a source without ``spec.ignore``
+    sees; :meth:`visible` applies a ``spec.ignore`` on top.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._files: list[str] | None = None
-        self._parsed: dict[tuple[str, bool], tuple[list[Doc], FileProblem | None]] = {}
+        self._all: list[str] | None = None
+        self._sourceignore: list[str] = []
+        self._visible: dict[str, list[str]] = {}
+        self._parsed: dict[tuple[str, bool, bool], tuple[list[Doc], FileProblem | None]] = {}
+        self.unreadable: list[str] = []
+        """Folders the walk could not enter (permissions), repo-relative."""
+        self.elsewhere: list[str] = []
+        """Folders on another filesystem (a mount point, e.g. ``/proc``), not entered."""
 
     @property
     def files(self) -> list[str]:
         """Repo-relative POSIX paths of every file Flux would see, in walk order."""
-        if self._files is None:
-            self._files = self._scan()
-        return self._files
+        return self.visible(None)
 
-    def _scan(self) -> list[str]:
-        spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_IGNORES, *_ignore_lines(self.root)])
+    def visible(self, ignore: str | None) -> list[str]:
+        """The files a source sees whose ``spec.ignore`` is ``ignore``."""
+        key = ignore or ""
+        found = self._visible.get(key)
+        if found is None:
+            every = self._walk()
+            spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_IGNORES, *self._sourceignore, *spec_ignore(ignore)])
+            found = [p for p in every if not spec.match_file(p)]
+            self._visible[key] = found
+        return found
+
+    def _walk(self) -> list[str]:
+        if self._all is not None:
+            return self._all
         out: list[str] = []
+        ignores: list[str] = []
         root = str(self.root)
-        for folder, dirs, names in os.walk(root):
+        try:
+            device = os.stat(root).st_dev
+        except OSError:
+            device = None
+
+        def unreadable(exc: OSError) -> None:
+            where = os.path.relpath(exc.filename or root, root).replace(os.sep, "/")
+            self.unreadable.append("" if where == "." else where)
+
+        for folder, dirs, names in os.walk(root, onerror=unreadable):
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             rel = "" if rel == "." else rel + "/"
-            dirs.sort()
-            dirs[:] = [d for d in dirs if d != ".git"]
+            kept = []
+            for d in sorted(dirs):
+                if d == ".git":
+                    continue
+                try:
+                    same = device is None or os.stat(os.path.join(folder, d)).st_dev == device
+                except OSError:
+                    same = True  # os.walk reports it when it cannot enter it
+                if same:
+                    kept.append(d)
+                else:
+                    self.elsewhere.append(rel + d)
+            dirs[:] = kept
             for name in sorted(names):
-                path = rel + name
-                if not spec.match_file(path):
-                    out.append(path)
+                out.append(rel + name)
+                if name == IGNORE_FILE:
+                    ignores.append(rel + name)
+        self._sourceignore = _ignore_lines(self.root, ignores)
+        self._all = out
         return out
 
     def read(self, rel: str) -> bytes:
         """The bytes of a repo file."""
         return (self.root / rel).read_bytes()
 
-    def parse(self, rel: str, *, keep_all: bool = False) -> tuple[list[Doc], FileProblem | None]:
-        """The documents of a repo file, parsed once per mode."""
-        key = (rel, keep_all)
+    def parse(self, rel: str, *, keep_all: bool = False, values: bool = False) -> tuple[list[Doc], FileProblem | None]:
+        """The documents of a repo file, parsed once per mode (see :func:`~labbook.sources.flux.loader.load`)."""
+        key = (rel, keep_all, values)
         found = self._parsed.get(key)
         if found is None:
             try:
-                found = load(self.read(rel), keep_all=keep_all)
+                found = load(self.read(rel), keep_all=keep_all, values=values)
             except OSError as exc:
-                found = ([], FileProblem(None, f"cannot read: {exc.strerror}"))
+                found = ([], FileProblem(None, f"cannot read: {exc.strerror or exc}"))
             self._parsed[key] = found
         return found
 
@@ -132,12 +177,13 @@ class Tree:
         self._subdirs: dict[str, list[str]] | None = None
 
     @classmethod
-    def subfolder(cls, repo: Repo, prefix: str, label: str) -> Tree:
-        """The repo itself (``prefix`` empty) or one folder of it as an artifact root."""
+    def subfolder(cls, repo: Repo, prefix: str, label: str, ignore: str | None = None) -> Tree:
+        """The repo itself (``prefix`` empty) or one folder of it as an artifact root, minus ``spec.ignore``."""
+        files = repo.visible(ignore)
         if not prefix:
-            return cls(repo, {p: p for p in repo.files}, label)
+            return cls(repo, {p: p for p in files}, label)
         lead = prefix.rstrip("/") + "/"
-        return cls(repo, {p[len(lead) :]: p for p in repo.files if p.startswith(lead)}, label, lead[:-1])
+        return cls(repo, {p[len(lead) :]: p for p in files if p.startswith(lead)}, label, lead[:-1])
 
     def is_dir(self, path: str) -> bool:
         """True for a folder that holds at least one visible file."""

@@ -201,19 +201,32 @@ def test_bad_repo_or_path(repo, path, message):
 
 def test_sources_the_reader_can_and_cannot_follow():
     observed = read("other-sources")
-    assert sorted(releases(observed)) == ["apps/bundled", "apps/oci-extra", "apps/platform-app"]
+    assert sorted(releases(observed)) == ["apps/bundled", "apps/platform-app"]
     warnings = messages(observed)
-    assert len(warnings) == 2
-    assert (
-        "Kustomization flux-system/vendor not followed: GitRepository flux-system/vendor-charts is another"
-        in (warnings[0])
+    assert len(warnings) == 3
+    assert "Kustomization flux-system/vendor not followed: GitRepository flux-system/vendor-charts is another" in (
+        warnings[0]
     )
     assert "Kustomization flux-system/orphan not followed: no ArtifactGenerator" in warnings[1]
+    assert "Kustomization flux-system/oci not followed: OCIRepository flux-system/flux-system is another" in (
+        warnings[2]
+    )
     found = build(FIXTURES / "other-sources")
     by_name = {k.name: k for k in found.kustomizations}
     assert by_name["composed"].source == "ExternalArtifact flux-system/bundle"
-    assert by_name["oci"].source == "OCIRepository flux-system/flux-system"
-    assert by_name["vendor"].skipped and by_name["orphan"].skipped
+    assert by_name["vendor"].skipped and by_name["orphan"].skipped and by_name["oci"].skipped
+
+
+def test_source_flag_adds_a_source_that_is_this_repository():
+    observed = read_repo(FIXTURES / "other-sources", source="OCIRepository/flux-system/flux-system")
+    assert sorted(releases(observed)) == ["apps/bundled", "apps/oci-extra", "apps/platform-app"]
+    assert [str(s) for s in observed.repo_sources] == [
+        "OCIRepository flux-system/flux-system (named by --source)",
+        "GitRepository flux-system/flux-system (the source of Kustomization flux-system/flux-system, which syncs "
+        "the entry folder)",
+    ]
+    found = build(FIXTURES / "other-sources", source="OCIRepository/flux-system/flux-system")
+    assert {k.name: k.repo_folder for k in found.kustomizations}["oci"] == "deploy/extra"
 
 
 def test_substitute_from_waits_for_a_later_kustomization():
