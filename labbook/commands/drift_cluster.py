@@ -58,7 +58,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Inventory, FluxObserved | None]:
         from labbook.sources.flux import read_repo
 
         try:
-            git = read_repo(Path(args.repo), args.path)
+            git = read_repo(Path(args.repo), args.path, args.source, args.verbose)
         except BadInput as exc:
             problems += exc.problems
     if problems:

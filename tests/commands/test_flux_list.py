@@ -40,7 +40,13 @@ def test_text_table_like_flux_get():
     result = run_labbook("flux", "list", "--repo", str(ROOT / "tests/fixtures/flux/helmrelease-versions"))
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].split() == ["KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE"]
+    assert lines[0].startswith("entry point: clusters/test (flux bootstrap: Kustomization flux-system/flux-system")
+    assert lines[1] == (
+        "this repository: GitRepository flux-system/flux-system (the source of Kustomization flux-system/flux-system, "
+        "which syncs the entry folder)"
+    )
+    assert lines[2] == ""
+    assert lines[3].split() == ["KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE"]
     row = next(line for line in lines if " oci-semver " in line).split()
     assert row == [
         "HelmRelease",

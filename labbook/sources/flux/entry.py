@@ -74,7 +74,7 @@ class Entry:
 
 
 def _several(shown: str, what: str, folders: list[str]) -> BadInput:
-    choices = ", ".join(folders)
+    choices = ", ".join(folders[:10]) + (f" and {len(folders) - 10} more" if len(folders) > 10 else "")
     return BadInput(
         Problem(
             shown,
@@ -106,10 +106,14 @@ def _bootstrap(repo: Repo, tree: Tree) -> list[Entry]:
             folder = normalize(text(spec.get("path")) or "")
             ref = spec.get("sourceRef") if isinstance(spec.get("sourceRef"), dict) else {}
             source = next(
-                (d.obj for d in objs if d.kind == text(ref.get("kind")) and d.obj.get("metadata", {}).get("name")
-                 == text(ref.get("name"))),
+                (
+                    d.obj
+                    for d in objs
+                    if d.kind == text(ref.get("kind"))
+                    and d.obj.get("metadata", {}).get("name") == text(ref.get("name"))
+                ),
                 None,
-            )  # fmt: skip
+            )
             name, namespace = text(meta.get("name")) or "flux-system", text(meta.get("namespace")) or "flux-system"
             root = Root(namespace, name, spec, path, kust.line, in_git=True, source=source)
             how = f"flux bootstrap: Kustomization {namespace}/{name} in {path}:{kust.line}"
@@ -126,8 +130,9 @@ def _operator(repo: Repo, tree: Tree) -> list[Entry]:
         if folder is None:
             continue
         spec = {"path": f"./{path}" if path else "./", "sourceRef": {"kind": sync.kind, "name": sync.name}}
-        root = Root(sync.namespace, sync.name, spec, sync.file, sync.line, False, sync.source_object(), sync.patches,
-                    prefix)  # fmt: skip
+        root = Root(
+            sync.namespace, sync.name, spec, sync.file, sync.line, False, sync.source_object(), sync.patches, prefix
+        )
         how = f"Flux Operator sync in {sync.via} ({sync.file}:{sync.line}): {sync.kind} {sync.name}, path {sync.path}"
         found.setdefault(folder, Entry(folder, how, root, list(sync.notes), sync.assumed))
     return [found[k] for k in sorted(found)]
@@ -151,7 +156,8 @@ def _roots(repo: Repo) -> list[Entry]:
         if doc is not None:
             spec = dict(doc.spec)
             root = Root(doc.namespace or "flux-system", doc.name, spec, doc.file, doc.line, in_git=True)
-            how = f"root Kustomization {doc.namespace or 'flux-system'}/{doc.name} ({doc.file}:{doc.line}), which syncs its own folder"
+            name = f"{doc.namespace or 'flux-system'}/{doc.name}"
+            how = f"root Kustomization {name} ({doc.file}:{doc.line}), which syncs its own folder"
             out.append(Entry(cand.folder, how, root))
         else:
             names = ", ".join(f"{d.namespace or 'flux-system'}/{d.name}" for d in cand.roots)

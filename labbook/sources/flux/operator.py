@@ -72,8 +72,12 @@ class Sync:
         elif self.kind == "OCIRepository":
             spec["ref"] = {"tag": self.ref}
         api = "source.toolkit.fluxcd.io/v1"
-        return {"apiVersion": api, "kind": self.kind, "metadata": {"name": self.name, "namespace": self.namespace},
-                "spec": spec}  # fmt: skip
+        return {
+            "apiVersion": api,
+            "kind": self.kind,
+            "metadata": {"name": self.name, "namespace": self.namespace},
+            "spec": spec,
+        }
 
     def kustomization_object(self) -> dict[str, Any]:
         """The Flux Kustomization the operator makes (``syncTmpl``)."""
@@ -81,9 +85,13 @@ class Sync:
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
             "kind": "Kustomization",
             "metadata": {"name": self.name, "namespace": self.namespace},
-            "spec": {"interval": "10m0s", "path": self.path, "prune": True,
-                     "sourceRef": {"kind": self.kind, "name": self.name}},
-        }  # fmt: skip
+            "spec": {
+                "interval": "10m0s",
+                "path": self.path,
+                "prune": True,
+                "sourceRef": {"kind": self.kind, "name": self.name},
+            },
+        }
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -159,8 +167,16 @@ class _Finder:
         meta, spec = _dict(obj.get("metadata")), _dict(obj.get("spec"))
         namespace, name = text(meta.get("namespace")), text(meta.get("name")) or "?"
         via = f"FluxInstance {namespace or 'flux-system'}/{name}"
-        self._add(_dict(spec.get("sync")), _dict(spec.get("kustomize")), namespace or "flux-system", path, line,
-                  via, [], None if namespace else ("FluxInstance", name))  # fmt: skip
+        self._add(
+            _dict(spec.get("sync")),
+            _dict(spec.get("kustomize")),
+            namespace or "flux-system",
+            path,
+            line,
+            via,
+            [],
+            None if namespace else ("FluxInstance", name),
+        )
 
     def _is_chart(self, hr: dict[str, Any]) -> bool:
         spec = _dict(hr.get("spec"))
@@ -184,8 +200,16 @@ class _Finder:
         namespace = text(spec.get("targetNamespace")) or text(meta.get("namespace"))
         name = text(meta.get("name")) or "?"
         via = f"the {CHART} HelmRelease {namespace or 'flux-system'}/{name} values"
-        self._add(_dict(instance.get("sync")), _dict(instance.get("kustomize")), namespace or "flux-system", path,
-                  line, via, notes, None if namespace else ("HelmRelease", name))  # fmt: skip
+        self._add(
+            _dict(instance.get("sync")),
+            _dict(instance.get("kustomize")),
+            namespace or "flux-system",
+            path,
+            line,
+            via,
+            notes,
+            None if namespace else ("HelmRelease", name),
+        )
 
     def _values_from(self, hr_path: str, ref: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
         kind, name = text(ref.get("kind")), text(ref.get("name")) or ""
@@ -246,8 +270,17 @@ class _Finder:
                 return value
         return None
 
-    def _add(self, sync: dict[str, Any], kustomize: dict[str, Any], namespace: str, path: str, line: int,
-             via: str, notes: list[str], assumed: tuple[str, str] | None) -> None:  # fmt: skip
+    def _add(
+        self,
+        sync: dict[str, Any],
+        kustomize: dict[str, Any],
+        namespace: str,
+        path: str,
+        line: int,
+        via: str,
+        notes: list[str],
+        assumed: tuple[str, str] | None,
+    ) -> None:
         url = text(sync.get("url"))
         if not url:
             return  # no sync: the operator makes no source and no Kustomization

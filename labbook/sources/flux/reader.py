@@ -26,12 +26,12 @@ from labbook.files import display
 from labbook.sources.flux import fluxspec, substitute
 from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.entry import FLUX_KUSTOMIZE, Entry, entry_point, normalize
-from labbook.sources.flux.git import revision
 from labbook.sources.flux.git import remotes as git_remotes
+from labbook.sources.flux.git import revision
 from labbook.sources.flux.kustomize import Kustomizer
 from labbook.sources.flux.loader import KEPT_KINDS
 from labbook.sources.flux.resource import Res, items, text
-from labbook.sources.flux.selfsource import decide_before, decide_after
+from labbook.sources.flux.selfsource import decide_after, decide_before
 from labbook.sources.flux.sources import REPO_KINDS, Key, Sources, label, parse_source, ref_key
 from labbook.sources.flux.substitute import SubstitutionError, Variables, VarSource
 from labbook.sources.flux.transformers import BuildError
@@ -137,7 +137,7 @@ def build(repo: Path, path: str | None = None, source: str | None = None, verbos
                     None,
                     None,
                     f"got {source!r} (expected KIND/NAMESPACE/NAME, KIND one of GitRepository, OCIRepository, Bucket)",
-                )  # fmt: skip
+                )
             )
     files = Repo(repo)
     entry = entry_point(files, shown, path)
@@ -147,11 +147,19 @@ def build(repo: Path, path: str | None = None, source: str | None = None, verbos
         reader = _Reader(files, entry, forced, git_remotes(repo), seeded=reader.vars)
         reader.run()
     for folder in files.unreadable:
-        reader.diag.warn(folder or ".", None, "folder could not be read (permission denied): its files are not seen",
-                         "folders could not be read (permission denied): their files are not seen")  # fmt: skip
+        reader.diag.warn(
+            folder or ".",
+            None,
+            "folder could not be read (permission denied): its files are not seen",
+            "folders could not be read (permission denied): their files are not seen",
+        )
     for folder in files.elsewhere:
-        reader.diag.warn(folder, None, "folder is another filesystem (a mount point): not read",
-                         "folders on another filesystem (mount points) are not read")  # fmt: skip
+        reader.diag.warn(
+            folder,
+            None,
+            "folder is another filesystem (a mount point): not read",
+            "folders on another filesystem (mount points) are not read",
+        )
     return Build(
         repo=repo,
         entry=entry.folder,
@@ -444,8 +452,12 @@ def _operator_patched(root: Any, sources: Sources, diag: Diagnostics) -> dict[st
     from labbook.sources.flux.transformers.base import Level
 
     made = [Res(root.source, root.file, root.line)] if root.source else []
-    ks = {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
-          "metadata": {"name": root.name, "namespace": root.namespace}, "spec": dict(root.spec)}  # fmt: skip
+    ks = {
+        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+        "kind": "Kustomization",
+        "metadata": {"name": root.name, "namespace": root.namespace},
+        "spec": dict(root.spec),
+    }
     made.append(Res(ks, root.file, root.line))
     level = Level(Tree.subfolder(sources.repo, "", "repo"), diag, "", {"patches": root.patches}, (root.file, root.line))
     try:

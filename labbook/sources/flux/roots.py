@@ -107,7 +107,7 @@ class Structure:
                     normalize(text(spec.get("path")) or ""),
                     source,
                     spec,
-                )  # fmt: skip
+                )
             )
 
     def kfile(self, folder: str) -> str | None:

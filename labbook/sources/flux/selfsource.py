@@ -78,7 +78,8 @@ def decide_after(sources: Sources, adopted: Res | None, flux: list[Res], diag: D
     if adopted is not None:
         key = ref_key(adopted.spec.get("sourceRef"), adopted.namespace)
         if key is not None and key[0] in REPO_KINDS:
-            why = f"the source of Kustomization {adopted.namespace}/{adopted.name} ({adopted.where()}), which syncs the entry folder"
+            name = f"{adopted.namespace}/{adopted.name}"
+            why = f"the source of Kustomization {name} ({adopted.where()}), which syncs the entry folder"
             sources.choose(key, why, "entry")
             return
     keys: dict[Key, list[Res]] = {}

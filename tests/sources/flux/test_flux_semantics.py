@@ -204,12 +204,13 @@ def test_sources_the_reader_can_and_cannot_follow():
     assert sorted(releases(observed)) == ["apps/bundled", "apps/platform-app"]
     warnings = messages(observed)
     assert len(warnings) == 3
-    assert "Kustomization flux-system/vendor not followed: GitRepository flux-system/vendor-charts is another" in (
-        warnings[0]
+    assert (
+        "Kustomization flux-system/vendor not followed: GitRepository flux-system/vendor-charts is another"
+        in (warnings[0])
     )
     assert "Kustomization flux-system/orphan not followed: no ArtifactGenerator" in warnings[1]
-    assert "Kustomization flux-system/oci not followed: OCIRepository flux-system/flux-system is another" in (
-        warnings[2]
+    assert (
+        "Kustomization flux-system/oci not followed: OCIRepository flux-system/flux-system is another" in (warnings[2])
     )
     found = build(FIXTURES / "other-sources")
     by_name = {k.name: k for k in found.kustomizations}

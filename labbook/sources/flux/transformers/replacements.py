@@ -31,6 +31,8 @@ from labbook.sources.flux.transformers import fieldpath
 from labbook.sources.flux.transformers.base import BuildError, Level
 
 DEFAULT_FIELD = "metadata.name"
+ID_FIELDS = ("group", "version", "kind", "name", "namespace")
+"""The fields of a selector that pick objects by identity (kustomize ``resid.ResId``)."""
 
 
 def _entries(level: Level) -> list[dict[str, Any]]:
@@ -91,7 +93,7 @@ def _by_labels(selector: dict[str, Any], res: Res) -> bool:
 
 
 def _id_only(selector: dict[str, Any]) -> bool:
-    return any(text(selector.get(f)) for f in ("group", "version", "kind", "name", "namespace"))
+    return any(text(selector.get(f)) for f in ID_FIELDS)
 
 
 def _value(entry: dict[str, Any], objs: list[Res]) -> Any:
