@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from labbook.sources.flux import build
+from labbook.commands.flux_list import rows as flux_list_rows
+from labbook.sources.flux import build, read_repo
 from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.observe import helmrelease
 from tests.conftest import CORPORA, ROOT
-from tests.oracle.oracle import COMPARED, Oracle, Result, Row
+from tests.oracle.oracle import COMPARED, Oracle, Result, Root, Row, helmreleases
 
 pytestmark = pytest.mark.oracle
 
 FIXTURES = ROOT / "tests" / "fixtures" / "flux"
 GIT = {"GitRepository/flux-system": ""}
+BOOTSTRAP = Root("flux-system", "flux-system", "GitRepository", "flux-system")
+
+
+def _ignore(cluster: str) -> str:
+    """tvories__k8s-gitops: the spec.ignore of each cluster's own GitRepository k8s-gitops (cluster-0, cluster-test)."""
+    return f"/*\n!/k8s/global\n!/k8s/clusters/{cluster}\n/k8s/**/*.md\n/k8s/**/*.tmpl\n"
+
+
+SOPS_SETTINGS = (
+    ("decryption", {"provider": "sops"}),
+    ("postBuild", {"substituteFrom": [{"kind": "ConfigMap", "name": "cluster-settings"},
+                                      {"kind": "Secret", "name": "cluster-secrets"}]}),
+)  # fmt: skip
+"""bluevulpine__flux-talos: what the FluxInstance's kustomize.patches add to the root Kustomization."""
+XUNHOLY_ROOT = (
+    ("decryption", {"provider": "sops"}),
+    ("postBuild", {"substitute": {}, "substituteFrom": [{"kind": "ConfigMap", "name": "cluster-config"},
+                                                        {"kind": "Secret", "name": "cluster-secrets"}]}),
+)  # fmt: skip
+"""xunholy__k8s-gitops: what the FluxInstance's kustomize.patches add to the root Kustomization ``flux-system``."""
 
 
 @dataclass(frozen=True)
@@ -24,8 +45,11 @@ class Case:
     repo: Path
     entry: str
     roots: dict[str, str]
+    root: Root | None = BOOTSTRAP
     path: str | None = None
     corpus: bool = False
+    ignores: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
 
 
 CASES = {
@@ -43,35 +67,105 @@ CASES = {
             "tolerant-yaml",
             "deferred-vars",
             "duplicates",
+            "other-sources",
+            "replacements",
+            "name-prefix",
         )
     },
-    "fixture-other-sources": Case(
-        FIXTURES / "other-sources", "clusters/test", {**GIT, "OCIRepository/flux-system": "deploy"}
+    "fixture-other-sources-with-source-flag": Case(
+        FIXTURES / "other-sources",
+        "clusters/test",
+        {**GIT, "OCIRepository/flux-system": "deploy"},
+        source="OCIRepository/flux-system/flux-system",
     ),
-    "fixture-entry-operator": Case(FIXTURES / "entry-operator", "kubernetes/flux/cluster", GIT),
+    "fixture-entry-operator": Case(FIXTURES / "entry-operator", "kubernetes/flux/cluster", GIT, None),
+    "fixture-entry-flux-instance": Case(
+        FIXTURES / "entry-flux-instance",
+        "deploy/cluster",
+        {"GitRepository/home-ops": ""},
+        Root("flux-system", "home-ops", "GitRepository", "home-ops"),
+    ),
+    "fixture-entry-root-kustomization": Case(
+        FIXTURES / "entry-root-kustomization", "clusters/main", {"GitRepository/gitops": ""}, None
+    ),
+    "fixture-spec-ignore": Case(
+        FIXTURES / "spec-ignore",
+        "clusters/one",
+        {"GitRepository/mine": ""},
+        None,
+        ignores={"GitRepository/mine": "/*\n!/shared\n!/clusters/one\n"},
+    ),
     "corpus-flux2-example-staging": Case(
-        CORPORA / "fluxcd__flux2-kustomize-helm-example", "clusters/staging", GIT, "clusters/staging", True
+        CORPORA / "fluxcd__flux2-kustomize-helm-example", "clusters/staging", GIT, path="clusters/staging", corpus=True
     ),
     "corpus-flux2-example-production": Case(
-        CORPORA / "fluxcd__flux2-kustomize-helm-example", "clusters/production", GIT, "clusters/production", True
+        CORPORA / "fluxcd__flux2-kustomize-helm-example",
+        "clusters/production",
+        GIT,
+        path="clusters/production",
+        corpus=True,
     ),
-    "corpus-onedr0p": Case(CORPORA / "onedr0p__home-ops", "kubernetes/flux/cluster", GIT, None, True),
+    "corpus-onedr0p": Case(CORPORA / "onedr0p__home-ops", "kubernetes/flux/cluster", GIT, corpus=True),
     "corpus-xunholy": Case(
         CORPORA / "xunholy__k8s-gitops",
-        "kubernetes/clusters/cluster-00",
+        "clusters/cluster-00",
         {**GIT, "OCIRepository/flux-system": "kubernetes"},
+        Root("flux-system", "flux-system", "OCIRepository", "flux-system", XUNHOLY_ROOT),
+        corpus=True,
+    ),
+    "corpus-bluevulpine": Case(
+        CORPORA / "bluevulpine__flux-talos",
+        "kubernetes/flux/cluster",
+        {"GitRepository/home-kubernetes": ""},
+        Root("flux-system", "home-kubernetes", "GitRepository", "home-kubernetes", SOPS_SETTINGS),
+        corpus=True,
+    ),
+    "corpus-waifulabs": Case(
+        CORPORA / "waifulabs__infrastructure",
+        "kubernetes/apps",
+        {"GitRepository/home-kubernetes": ""},
+        Root("flux-system", "home-kubernetes", "GitRepository", "home-kubernetes"),
+        corpus=True,
+    ),
+    "corpus-tvories-cluster-0": Case(
+        CORPORA / "tvories__k8s-gitops",
+        "k8s/clusters/cluster-0",
+        {"GitRepository/k8s-gitops": ""},
         None,
+        "k8s/clusters/cluster-0",
         True,
+        {"GitRepository/k8s-gitops": _ignore("cluster-0")},
+    ),
+    "corpus-tvories-cluster-test": Case(
+        CORPORA / "tvories__k8s-gitops",
+        "k8s/clusters/cluster-test",
+        {"GitRepository/k8s-gitops": ""},
+        None,
+        "k8s/clusters/cluster-test",
+        True,
+        {"GitRepository/k8s-gitops": _ignore("cluster-test")},
+    ),
+    "corpus-tvories-nas": Case(
+        CORPORA / "tvories__k8s-gitops",
+        "k8s/clusters/nas/flux",
+        {"GitRepository/k8s-gitops": ""},
+        Root("flux-system", "cluster", "GitRepository", "k8s-gitops"),
+        "k8s/clusters/nas/flux",
+        True,
+        {"GitRepository/k8s-gitops": "/*\n!/k8s/global\n!/k8s/clusters/nas\n"},
     ),
 }
+"""Every case names its entry, its root Kustomization and the sources that are the repository, as the repository's
+owner set them up (read by hand from the repository and its corpus README, never from the reader)."""
 
 Seen = dict[tuple[str, str], tuple[set[Row], str | None, str, tuple[str, str] | None]]
-_cache: dict[str, tuple[dict[tuple[str, str], Result], Seen]] = {}
+Releases = set[tuple[str, str, str | None, str | None]]
+_cache: dict[str, tuple[dict[tuple[str, str], Result], Seen, Releases, list[str]]] = {}
 
 
 def _reader(case: Case) -> Seen:
     """Per Flux Kustomization: rows, why it was skipped, its path, and the Kustomization that applied it."""
-    found = build(case.repo, case.path)
+    found = build(case.repo, case.path, case.source)
     sources = {(o.kind, o.namespace, o.name): o for o in found.objects if o.group == "source.toolkit.fluxcd.io"}
     parent = {
         (o.namespace, o.name): (ks.namespace, ks.name)
@@ -101,14 +195,18 @@ def compared(request, kubectl, tmp_path_factory):
     if case.corpus and not CORPORA.is_dir():
         pytest.skip(f"real Flux corpora not found at {CORPORA} (they live in ../shared beside the checkout)")
     if name not in _cache:
-        oracle = Oracle(kubectl, case.repo, case.entry, tmp_path_factory.mktemp(name), case.roots)
-        _cache[name] = (oracle.run(), _reader(case))
+        oracle = Oracle(
+            kubectl, case.repo, case.entry, tmp_path_factory.mktemp(name), case.roots, case.root, case.ignores
+        )
+        listed = flux_list_rows(read_repo(case.repo, case.path, case.source))
+        releases = {(r["namespace"], r["name"], r["chart"], r["version"]) for r in listed if r["kind"] == "HelmRelease"}
+        _cache[name] = (oracle.run(), _reader(case), releases, oracle.prepared)
     return _cache[name]
 
 
 @pytest.mark.parametrize("compared", list(CASES), ids=list(CASES), indirect=True)
 def test_reader_matches_kubectl_kustomize(compared):
-    oracle, reader = compared
+    oracle, reader, _, _ = compared
     differences = []
     for key, result in sorted(oracle.items()):
         where = f"Kustomization {key[0]}/{key[1]} (path {result.path})"
@@ -134,7 +232,7 @@ def test_reader_matches_kubectl_kustomize(compared):
 
 @pytest.mark.parametrize("compared", list(CASES), ids=list(CASES), indirect=True)
 def test_paths_kustomize_cannot_build_alone(compared):
-    oracle, reader = compared
+    oracle, reader, _, _ = compared
     skipped = [f"{k[0]}/{k[1]} ({r.path}): {r.skipped}" for k, r in sorted(oracle.items()) if r.skipped]
     skipped += [
         f"{k[0]}/{k[1]} ({path}): applied by {parent[0]}/{parent[1]}, which kustomize could not build"
@@ -143,3 +241,14 @@ def test_paths_kustomize_cannot_build_alone(compared):
     ]
     if skipped:
         pytest.skip(f"{len(skipped)} path(s) not compared: " + "; ".join(skipped))
+
+
+@pytest.mark.parametrize("compared", list(CASES), ids=list(CASES), indirect=True)
+def test_flux_list_helmreleases_equal_kubectl_over_the_whole_repository(compared):
+    """The (namespace, name, chart, version) of every HelmRelease `labbook flux list` reports, against every one
+    kubectl kustomize plus Flux substitution builds from the same entry point."""
+    oracle, _, listed, _ = compared
+    built = helmreleases(oracle)
+    assert built, "kubectl built no HelmRelease"
+    assert sorted(listed - built, key=str) == [], "flux list reports HelmReleases kubectl does not build"
+    assert sorted(built - listed, key=str) == [], "kubectl builds HelmReleases flux list does not report"

@@ -416,7 +416,6 @@ class _Reader:
         first = self.owner.get(key)
         if first is not None and first.by_hand and first is not item:
             # applied once by hand to start Flux, then managed by this Kustomization: its copy is what stays
-            first.objects = [o for o in first.objects if o.key() != key]
             self.objects = [o for o in self.objects if o.key() != key]
             first = None
         if first is not None:
