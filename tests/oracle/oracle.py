@@ -40,7 +40,7 @@ import yaml
 
 KFILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 DEFAULT_IGNORES = [
-    ".git/", ".gitignore", ".gitmodules", ".gitattributes", "*.jpg", "*.jpeg", "*.gif", "*.png", "*.wmv", "*.flv",
+    "*.jpg", "*.jpeg", "*.gif", "*.png", "*.wmv", "*.flv",
     "*.tar.gz", "*.zip", ".github/", ".circleci/", ".travis.yml", ".gitlab-ci.yml", "appveyor.yml", ".drone.yml",
     "cloudbuild.yaml", "codeship-services.yml", "codeship-steps.yml", "**/.goreleaser.yml", "**/.sops.yaml",
     "**/.flux.yaml",
@@ -109,8 +109,22 @@ def _subst(text: str, values: dict[str, str], unresolved: set[str]) -> str:
     return VAR.sub(one, text)
 
 
+VCS_IGNORES = [".git/", ".gitignore", ".gitmodules", ".gitattributes"]
+
+
+def _excluded(rel: str, patterns: list[tuple[bool, pathspec.PathSpec]]) -> bool:
+    """source-controller's rule (go-git v5 gitignore): the last pattern matching the path or one of its leading
+    folders decides, an inclusion (``!``) as much as an exclusion."""
+    parts = rel.split("/")
+    candidates = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))] + [rel]
+    for negated, spec in reversed(patterns):
+        if any(spec.match_file(c) for c in candidates):
+            return not negated
+    return False
+
+
 def _copy(repo: Path, dest: Path, ignore: str) -> None:
-    lines = list(DEFAULT_IGNORES)
+    own: list[str] = []
     for found in sorted(repo.rglob(".sourceignore")):
         base = found.parent.relative_to(repo).as_posix()
         for raw in found.read_text().splitlines():
@@ -119,12 +133,13 @@ def _copy(repo: Path, dest: Path, ignore: str) -> None:
             neg, body = (raw.startswith("!"), raw.lstrip("!"))
             if base != ".":
                 body = f"/{base}/{body.lstrip('/')}" if "/" in body.rstrip("/") else f"/{base}/**/{body}"
-            lines.append(("!" if neg else "") + body)
-    lines += [ln for ln in ignore.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            own.append(("!" if neg else "") + body)
+    own += [ln for ln in ignore.splitlines() if ln.strip() and not ln.startswith("#")]
+    lines = VCS_IGNORES + own if own else VCS_IGNORES + DEFAULT_IGNORES  # storage.SourceIgnoreFilter
+    patterns = [(line.startswith("!"), pathspec.PathSpec.from_lines("gitignore", [line.lstrip("!")])) for line in lines]
     for path in sorted(repo.rglob("*")):
         rel = path.relative_to(repo).as_posix()
-        if path.is_dir() or spec.match_file(rel):
+        if path.is_dir() or path.is_symlink() or _excluded(rel, patterns):
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest / rel)

@@ -133,7 +133,7 @@ def _operator(repo: Repo, tree: Tree) -> list[Entry]:
         root = Root(
             sync.namespace, sync.name, spec, sync.file, sync.line, False, sync.source_object(), sync.patches, prefix
         )
-        how = f"Flux Operator sync in {sync.via} ({sync.file}:{sync.line}): {sync.kind} {sync.name}, path {sync.path}"
+        how = f"Flux Operator: {sync.via} ({sync.file}:{sync.line}) syncs {sync.kind} {sync.name}, path {sync.path}"
         found.setdefault(folder, Entry(folder, how, root, list(sync.notes), sync.assumed))
     return [found[k] for k in sorted(found)]
 

@@ -15,10 +15,12 @@ It follows kustomize v5.7 (what kustomize-controller and ``kubectl`` 1.34 run),
 For speed, only the kinds in :data:`~labbook.sources.flux.loader.KEPT_KINDS` are
 read, and a HelmRelease's ``spec.values`` is not. That changes no result: a
 kustomization that uses ``replacements`` (which may read or write any kind and
-any field) has every document of its build read in full. Input that cannot be
-read (a remote base, a missing or broken file) is a warning and the rest is
-built; a transformation kustomize would refuse raises
-:class:`~labbook.sources.flux.transformers.BuildError`.
+any field) has every document of its build read in full. What kustomize would
+refuse (an unparseable or missing resource, a patch or replacement that cannot
+apply …) raises :class:`~labbook.sources.flux.transformers.BuildError`: Flux
+applies nothing from that Kustomization. What an offline reader cannot fetch (a
+remote base) or a partial copy may lack (a generator's input file) is a warning,
+and the rest is built.
 """
 
 from __future__ import annotations
@@ -115,9 +117,7 @@ class Kustomizer:
         real = self.tree.real(path)
         docs, problem = self.tree.repo.parse(real, keep_all=full, values=full)
         if problem:
-            message = f"{problem.message} (kustomize-controller fails this build; the reader reads the rest)"
-            self._warn(path, problem.line, message)
-            return []
+            raise BuildError(f"{self.tree.shown(path)}:{problem.line or 1}: {problem.message}")
         out: list[Res] = []
         for doc in docs:
             if doc.obj is None:
@@ -213,8 +213,4 @@ class Kustomizer:
             return self._docs(path, level.full)
         if self.tree.is_dir(path):
             return self._build(path, None, stack, None, full=level.full)
-        level.warn(
-            f"resource {entry!r} not found (expected a file or folder in the source; kustomize fails here)",
-            "resources not found in the source (kustomize fails there; the reader reads the rest)",
-        )
-        return []
+        raise BuildError(f"resource {entry!r} listed in {level.where[0]} is not in {self.tree.label}")

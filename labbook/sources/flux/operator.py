@@ -166,7 +166,7 @@ class _Finder:
     def _instance(self, path: str, line: int, obj: dict[str, Any]) -> None:
         meta, spec = _dict(obj.get("metadata")), _dict(obj.get("spec"))
         namespace, name = text(meta.get("namespace")), text(meta.get("name")) or "?"
-        via = f"FluxInstance {namespace or 'flux-system'}/{name}"
+        via = f"spec.sync of FluxInstance {namespace or 'flux-system'}/{name}"
         self._add(
             _dict(spec.get("sync")),
             _dict(spec.get("kustomize")),
@@ -199,7 +199,7 @@ class _Finder:
         instance = _dict(values.get("instance"))
         namespace = text(spec.get("targetNamespace")) or text(meta.get("namespace"))
         name = text(meta.get("name")) or "?"
-        via = f"the {CHART} HelmRelease {namespace or 'flux-system'}/{name} values"
+        via = f"instance.sync in the values of the {CHART} HelmRelease {namespace or 'flux-system'}/{name}"
         self._add(
             _dict(instance.get("sync")),
             _dict(instance.get("kustomize")),

@@ -177,7 +177,7 @@ class Structure:
         dead: list[str] = []
         alive: list[Candidate] = []
         for cand in sorted(found.values(), key=lambda c: c.folder):
-            if not any(self._exists(d.path) for d in cand.roots if d.path):
+            if not any(self._exists(d) for d in cand.roots if d.path):
                 dead.append(f"{cand.folder or '.'} (its Kustomizations point at folders that do not exist)")
                 continue
             cand.declares_git = bool(self.reach(cand.folder) & self.git_files)
@@ -187,9 +187,13 @@ class Structure:
             alive = [c for c in alive if c.declares_git]
         return alive, dead
 
-    def _exists(self, path: str) -> bool:
-        """A folder in the repository, at its root or, for an artifact pushed from a sub-folder, below it."""
-        return self.tree.is_dir(path) or any(d.endswith("/" + path) for d in self.tree.dirs)
+    def _exists(self, doc: Doc) -> bool:
+        """Whether a Kustomization's path is a folder of the repository: at its root for a GitRepository, or
+        below it too for an artifact that may be pushed from a sub-folder."""
+        if self.tree.is_dir(doc.path):
+            return True
+        git = doc.source is None or doc.source[0] == "GitRepository"
+        return not git and any(d.endswith("/" + doc.path) for d in self.tree.dirs)
 
     def _home(self, file: str) -> str:
         """The highest folder whose kustomization file includes ``file`` (else the file's own folder)."""

@@ -1,9 +1,11 @@
 """The files Flux sees: the repository minus ignored files, read and parsed once.
 
 source-controller packs a Git checkout into an artifact after dropping what
-``.sourceignore`` files (gitignore syntax, each scoped to its folder) and its
-built-in exclusions name. :class:`Repo` lists exactly those files and parses
-each at most once. A :class:`Tree` is one source's view of them: the repo
+``.sourceignore`` files (gitignore syntax, each scoped to its folder), the
+source's ``spec.ignore`` and its built-in exclusions name, and symlinks
+(source-controller internal/controller ``reconcileArtifact`` and
+internal/storage ``SourceIgnoreFilter``/``Archive``). :class:`Repo` lists exactly
+those files and parses each at most once. A :class:`Tree` is one source's view of them: the repo
 itself, a folder of it (an OCI artifact pushed from ``./kubernetes``), or an
 ``ArtifactGenerator`` composition.
 """
@@ -14,54 +16,43 @@ import os
 import posixpath
 from pathlib import Path
 
-import pathspec
-
+from labbook.sources.flux import gitignore
 from labbook.sources.flux.loader import Doc, FileProblem, load
 
+VCS_IGNORES = (".git/", ".gitignore", ".gitmodules", ".gitattributes")
+"""fluxcd/pkg sourceignore ``ExcludeVCS``: always left out."""
 DEFAULT_IGNORES = (
-    # sourceignore.ExcludeVCS, ExcludeExt, ExcludeCI and ExcludeExtra in fluxcd/pkg
-    *(".git/", ".gitignore", ".gitmodules", ".gitattributes"),
+    # sourceignore.ExcludeExt, ExcludeCI and ExcludeExtra in fluxcd/pkg
     *("*.jpg", "*.jpeg", "*.gif", "*.png", "*.wmv", "*.flv", "*.tar.gz", "*.zip"),
     *(".github/", ".circleci/", ".travis.yml", ".gitlab-ci.yml", "appveyor.yml", ".drone.yml", "cloudbuild.yaml"),
     *("codeship-services.yml", "codeship-steps.yml"),
     *("**/.goreleaser.yml", "**/.sops.yaml", "**/.flux.yaml"),
 )
-"""What source-controller always leaves out of an artifact."""
+"""What source-controller leaves out when the repository names nothing to ignore itself (no ``.sourceignore``
+pattern and no ``spec.ignore``): its ``SourceIgnoreFilter`` then uses ``NewDefaultMatcher``; otherwise only
+:data:`VCS_IGNORES` and the repository's own patterns apply."""
 
 IGNORE_FILE = ".sourceignore"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def scoped(pattern: str, domain: str) -> str:
-    """A gitignore ``pattern`` from ``<domain>/.sourceignore``, rewritten relative to the repo root."""
-    negate = pattern.startswith("!")
-    body = pattern[1:] if negate else pattern
-    if domain:
-        anchored = "/" in body.rstrip("/")
-        body = f"/{domain}/{body.lstrip('/')}" if anchored else f"/{domain}/**/{body}"
-    return ("!" if negate else "") + body
-
-
-def _ignore_lines(root: Path, found: list[str]) -> list[str]:
-    """Every ``.sourceignore`` pattern, root file first, then sub-folders in name order (as Flux loads them)."""
-    lines: list[str] = []
+def _ignore_patterns(root: Path, found: list[str]) -> list[gitignore.Pattern]:
+    """Every ``.sourceignore`` pattern, root file first, then sub-folders in walk order, each scoped to its folder
+    (fluxcd/pkg ``sourceignore.LoadIgnorePatterns``)."""
+    out: list[gitignore.Pattern] = []
     for rel in found:
-        domain = posixpath.dirname(rel)
+        domain = tuple(p for p in posixpath.dirname(rel).split("/") if p)
         try:
-            raw_lines = (root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = (root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             continue
-        for raw in raw_lines:
-            if raw.strip() and not raw.startswith("#"):
-                lines.append(scoped(raw.rstrip("\r"), domain))
-    return lines
+        out += gitignore.patterns(lines, domain)
+    return out
 
 
-def spec_ignore(text: str | None) -> list[str]:
+def spec_ignore(text: str | None) -> list[gitignore.Pattern]:
     """The patterns of a source's ``spec.ignore`` (gitignore syntax, relative to the source root)."""
-    if not text:
-        return []
-    return [line.rstrip("\r") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return gitignore.patterns(text.splitlines()) if text else []
 
 
 class Repo:
@@ -76,7 +67,7 @@ class Repo:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._all: list[str] | None = None
-        self._sourceignore: list[str] = []
+        self._sourceignore: list[gitignore.Pattern] = []
         self._visible: dict[str, list[str]] = {}
         self._parsed: dict[tuple[str, bool, bool], tuple[list[Doc], FileProblem | None]] = {}
         self.unreadable: list[str] = []
@@ -95,8 +86,10 @@ class Repo:
         found = self._visible.get(key)
         if found is None:
             every = self._walk()
-            spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_IGNORES, *self._sourceignore, *spec_ignore(ignore)])
-            found = [p for p in every if not spec.match_file(p)]
+            own = [*self._sourceignore, *spec_ignore(ignore)]
+            base = gitignore.patterns(list(VCS_IGNORES if own else (*VCS_IGNORES, *DEFAULT_IGNORES)))
+            matcher = gitignore.Matcher([*base, *own])
+            found = [p for p in every if not matcher.excluded(p)]
             self._visible[key] = found
         return found
 
@@ -132,10 +125,12 @@ class Repo:
                     self.elsewhere.append(rel + d)
             dirs[:] = kept
             for name in sorted(names):
+                if os.path.islink(os.path.join(folder, name)):
+                    continue  # source-controller archives regular files only
                 out.append(rel + name)
                 if name == IGNORE_FILE:
                     ignores.append(rel + name)
-        self._sourceignore = _ignore_lines(self.root, ignores)
+        self._sourceignore = _ignore_patterns(self.root, ignores)
         self._all = out
         return out
 

@@ -93,10 +93,16 @@ def test_post_build_substitution():
     assert not any("not-in-git" in w for w in warnings)  # optional: silent
 
 
-def test_sourceignore_and_flux_default_exclusions():
+def test_sourceignore_replaces_the_built_in_exclusions():
     observed = read("sourceignore")
-    assert sorted(releases(observed)) == ["apps/deep-local", "apps/keep-draft", "apps/kept"]
+    assert sorted(releases(observed)) == ["apps/deep-local", "apps/flux-yaml-is-read", "apps/keep-draft", "apps/kept"]
     assert observed.warnings == []  # no ignored (broken) file was read
+
+
+def test_built_in_exclusions_without_a_sourceignore():
+    observed = read("sourceignore-defaults")
+    assert sorted(releases(observed)) == ["apps/kept"]
+    assert observed.warnings == []
 
 
 @pytest.mark.parametrize(
@@ -140,7 +146,7 @@ def test_dangling_chart_ref_is_a_warning_with_its_line():
     ]
 
 
-def test_yaml_pyyaml_rejects_is_read_and_broken_yaml_is_one_warning():
+def test_yaml_pyyaml_rejects_is_read_and_broken_yaml_fails_its_kustomization():
     observed = read("tolerant-yaml")
     got = {name: version for name, (_, _, version) in releases(observed).items()}
     assert got == {
@@ -149,8 +155,11 @@ def test_yaml_pyyaml_rejects_is_read_and_broken_yaml_is_one_warning():
         "apps/custom-tag": "1.0.0",
         "apps/templated": "1.1.1",
     }
-    assert [(w.file, w.line) for w in observed.warnings] == [("apps/broken.yaml", 4)]
-    assert observed.warnings[0].message.startswith("cannot parse YAML:")
+    assert [(w.file, w.line) for w in observed.warnings] == [("clusters/test/apps.yaml", 16)]
+    assert observed.warnings[0].message.startswith(
+        "Kustomization flux-system/broken applies nothing: kustomize build fails (broken/broken.yaml:4: cannot parse "
+        "YAML:"
+    )
 
 
 def test_origin_is_the_repo_file_and_document_line():
