@@ -3,10 +3,11 @@
 Given ``--path`` (relative to the repository), that folder. Otherwise the first
 of these that finds anything:
 
-1. ``flux bootstrap`` layouts: a ``<path>/flux-system/gotk-sync.yaml`` whose
-   ``flux-system`` Kustomization syncs a folder that exists (flux2
-   ``pkg/manifestgen/sync``); an empty one (a placeholder) stands for the
-   conventional ``GitRepository``/``Kustomization`` ``flux-system`` syncing ``<path>``;
+1. ``flux bootstrap`` layouts: a ``<path>/<namespace>/gotk-sync.yaml`` (flux2
+   ``pkg/manifestgen/sync``: ``flux-system`` by default) whose Kustomization
+   syncs a folder that exists; an empty one (a placeholder) stands for the
+   ``GitRepository`` and ``Kustomization`` named after the namespace that
+   ``flux bootstrap`` writes there, syncing ``<path>``;
 2. the Flux Operator: a ``FluxInstance`` with ``spec.sync``, written as a
    manifest or as ``flux-instance`` chart values (:mod:`labbook.sources.flux.operator`);
 3. root Flux Kustomizations that nothing else includes (:mod:`labbook.sources.flux.roots`);
@@ -29,7 +30,7 @@ from labbook.sources.flux.resource import text
 from labbook.sources.flux.roots import FLUX_KUSTOMIZE, Structure, normalize
 from labbook.sources.flux.tree import Repo, Tree
 
-__all__ = ["FLUX_KUSTOMIZE", "Entry", "Root", "entry_point", "normalize"]
+__all__ = ["FLUX_KUSTOMIZE", "Entry", "Root", "candidates", "entry_point", "normalize"]
 
 
 @dataclass
@@ -89,16 +90,16 @@ def _several(shown: str, what: str, folders: list[str]) -> BadInput:
 def _bootstrap(repo: Repo, tree: Tree) -> list[Entry]:
     found: dict[str, Entry] = {}
     for path in repo.files:
-        if not path.endswith("flux-system/gotk-sync.yaml"):
+        if posixpath.basename(path) != "gotk-sync.yaml" or path.count("/") < 1:
             continue
         docs, problem = repo.parse(path)
         objs = [d for d in docs if isinstance(d.obj, dict)] if not problem else []
         kust = next((d for d in objs if d.kind == "Kustomization"), None)
-        if kust is None:
-            folder = posixpath.dirname(posixpath.dirname(path))
-            spec = {"path": f"./{folder}", "sourceRef": {"kind": "GitRepository", "name": "flux-system"}}
-            root = Root("flux-system", "flux-system", spec, path, 1, in_git=False)
-            how = f"flux bootstrap layout ({path} is empty: the conventional flux-system Kustomization is assumed)"
+        if kust is None:  # <path>/<namespace>/gotk-sync.yaml, both objects named after the namespace
+            folder, namespace = posixpath.split(posixpath.dirname(path))
+            spec = {"path": f"./{folder}", "sourceRef": {"kind": "GitRepository", "name": namespace}}
+            root = Root(namespace, namespace, spec, path, 1, in_git=False)
+            how = f"flux bootstrap layout ({path} is empty: its Kustomization {namespace}/{namespace} is assumed)"
         else:
             obj = kust.obj
             meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
@@ -181,6 +182,16 @@ STEPS = (
 """Entry detection, in order: the first step that finds anything decides."""
 
 
+def candidates(repo: Repo) -> tuple[str, list[Entry]]:
+    """The entry points of the first detection step that finds any, and that step's name."""
+    tree = Tree.subfolder(repo, "", "repo")
+    for what, step in STEPS:
+        found = step(repo, tree)
+        if found:
+            return what, found
+    return "", []
+
+
 def _checked(shown: str, tree: Tree, path: str) -> str:
     if posixpath.isabs(path) or path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
         raise BadInput(
@@ -211,12 +222,11 @@ def entry_point(repo: Repo, shown: str, path: str | None) -> Entry:
                 if entry.folder == clean:
                     return entry
         return Entry(clean, "--path")
-    for what, step in STEPS:
-        found = step(repo, tree)
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise _several(shown, what, [e.folder for e in found])
+    what, found = candidates(repo)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise _several(shown, what, [e.folder for e in found])
     unreadable = repo.unreadable[:3]
     more = f"; {len(repo.unreadable)} folders could not be read, e.g. {', '.join(unreadable)}" if unreadable else ""
     raise BadInput(

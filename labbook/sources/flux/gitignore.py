@@ -45,6 +45,9 @@ class Pattern:
             line = line[:-1]
         self.glob = "/" in line
         self.parts = line.split("/")
+        if self.parts[0] == "**" and len(self.parts) == 2 and "**" not in self.parts[1]:
+            # `**/name` matches what `name` matches: one component anywhere, and what is below it
+            self.glob, self.parts = False, self.parts[1:]
 
     def match(self, path: list[str], is_dir: bool) -> int:
         """:data:`INCLUDE`, :data:`EXCLUDE` or :data:`NO_MATCH` for a path given as its components."""
@@ -55,6 +58,18 @@ class Pattern:
         if not found:
             return NO_MATCH
         return INCLUDE if self.inclusion else EXCLUDE
+
+    def covers(self, folders: list[str]) -> bool:
+        """Whether it matches a folder, hence (matching leading components) everything below it."""
+        if len(folders) <= len(self.domain) or tuple(folders[: len(self.domain)]) != self.domain:
+            return False
+        rest = folders[len(self.domain) :]
+        return self._glob(rest, True) if self.glob else self._simple(rest, True)
+
+    def matches_name(self, path: list[str]) -> bool:
+        """For a pattern without ``/`` whose folders do not match: whether the file's name does."""
+        inside = len(path) > len(self.domain) and tuple(path[: len(self.domain)]) == self.domain
+        return inside and not self.dir_only and bool(_segment(self.parts[0]).match(path[-1]))
 
     def _simple(self, path: list[str], is_dir: bool) -> bool:
         regex = _segment(self.parts[0])
@@ -106,14 +121,36 @@ class Matcher:
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns[::-1]
+        self._plans: dict[str, list[tuple[Pattern, bool]]] = {}
 
-    def excluded(self, path: str, is_dir: bool = False) -> bool:
-        """Whether a repo-relative POSIX path is left out of the artifact."""
-        parts = path.split("/")
-        for pattern in self.patterns:
-            found = pattern.match(parts, is_dir)
+    def _plan(self, folder: str) -> list[tuple[Pattern, bool]]:
+        """The patterns to try for the files of one folder, most important first, each with whether it already
+        matches the folder itself (then it decides for every file in it, and the later ones never matter)."""
+        plan = self._plans.get(folder)
+        if plan is None:
+            folders = folder.split("/") if folder else []
+            plan = []
+            for pattern in self.patterns:
+                whole = pattern.covers(folders)
+                plan.append((pattern, whole))
+                if whole:
+                    break
+            self._plans[folder] = plan
+        return plan
+
+    def excluded(self, path: str) -> bool:
+        """Whether a repo-relative POSIX file path is left out of the artifact."""
+        parts: list[str] | None = None
+        for pattern, whole in self._plan(path.rpartition("/")[0]):
+            if whole:
+                return not pattern.inclusion
+            parts = parts or path.split("/")
+            if pattern.glob:
+                found = pattern.match(parts, False) != NO_MATCH
+            else:  # its folders do not match (see _plan): only the file's own name can
+                found = pattern.matches_name(parts)
             if found:
-                return found == EXCLUDE
+                return not pattern.inclusion
         return False
 
 

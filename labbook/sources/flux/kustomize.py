@@ -35,9 +35,6 @@ from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.transformers import NEEDS_EVERY_KIND, BuildError, Level, transform
 from labbook.sources.flux.tree import YAML_SUFFIXES, Tree
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-"""File names kustomize recognises, in its order."""
-
 NOT_EVALUATED = {
     "vars": "`vars` is deprecated in kustomize (replaced by `replacements`) and not evaluated by the offline "
     "reader: $(VAR) references stay as written",
@@ -60,11 +57,7 @@ class Kustomizer:
 
     def kustomization_file(self, folder: str) -> str | None:
         """The kustomization file of ``folder`` (artifact path), if it has one."""
-        for name in KUSTOMIZATION_FILES:
-            path = posixpath.join(folder, name) if folder else name
-            if self.tree.is_file(path):
-                return path
-        return None
+        return self.tree.kustomization_file(folder)
 
     def build(self, folder: str, spec: dict[str, Any] | None = None) -> list[Res]:
         """The objects ``folder`` builds to, with a Flux Kustomization ``spec`` written into its kustomization.

@@ -27,11 +27,10 @@ from typing import Any
 
 from labbook.sources.flux.loader import load
 from labbook.sources.flux.resource import items, text
-from labbook.sources.flux.tree import YAML_SUFFIXES, Repo
+from labbook.sources.flux.tree import Repo, Tree
 
 OPERATOR_GROUP = "fluxcd.controlplane.io"
 CHART = "flux-instance"
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @dataclass
@@ -115,6 +114,11 @@ def _embedded(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return []
 
 
+def _chart_url(url: str | None) -> bool:
+    """An OCI URL of the ``flux-instance`` chart."""
+    return bool(url) and str(url).rstrip("/").endswith("/" + CHART)
+
+
 def _helmreleases(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return _embedded(doc, "HelmRelease")
 
@@ -122,36 +126,17 @@ def _helmreleases(doc: dict[str, Any]) -> list[dict[str, Any]]:
 class _Finder:
     def __init__(self, repo: Repo) -> None:
         self.repo = repo
-        self._files = set(repo.files)
+        self.tree = Tree.subfolder(repo, "", "repo")
         self.oci_urls: dict[str, str] = {}
-        self.configmaps: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.found: list[Sync] = []
 
     def run(self) -> list[Sync]:
-        candidates: list[tuple[str, int, dict[str, Any]]] = []
-        for path in self.repo.files:
-            if not path.endswith(YAML_SUFFIXES):
-                continue
-            docs, problem = self.repo.parse(path)
-            if problem:
-                continue
-            for doc in docs:
-                obj = doc.obj
-                if not isinstance(obj, dict):
-                    continue
-                if doc.kind == "FluxInstance" and (text(obj.get("apiVersion")) or "").startswith(OPERATOR_GROUP):
-                    self._instance(path, doc.line, obj)
-                    continue
-                for oci in _embedded(obj, "OCIRepository"):
-                    name, url = text(_dict(oci.get("metadata")).get("name")), text(_dict(oci.get("spec")).get("url"))
-                    if name and url:
-                        self.oci_urls.setdefault(name, url)
-                if doc.kind == "ConfigMap":
-                    name = text(_dict(obj.get("metadata")).get("name"))
-                    if name and isinstance(obj.get("data"), dict):
-                        self.configmaps.setdefault(name, []).append((path, obj["data"]))
-                elif doc.kind in ("HelmRelease", "ResourceSet"):
-                    candidates.append((path, doc.line, obj))
+        # Only files whose text names the operator's kind or chart can hold a sync; parse just those.
+        marked = self.repo.grep(["FluxInstance", CHART])
+        candidates = self._scan(marked)
+        other_names = [n for n, url in self.oci_urls.items() if _chart_url(url) and n not in marked]
+        if other_names:  # a HelmRelease may name the chart's OCIRepository without the chart's name
+            candidates += self._scan([p for p in self.repo.grep(other_names) if p not in marked])
         for path, line, obj in candidates:
             if not any(self._is_chart(hr) for hr in _helmreleases(obj)):
                 continue
@@ -163,20 +148,22 @@ class _Finder:
                     self._helmrelease(path, line, hr)
         return self.found
 
-    def _instance(self, path: str, line: int, obj: dict[str, Any]) -> None:
-        meta, spec = _dict(obj.get("metadata")), _dict(obj.get("spec"))
-        namespace, name = text(meta.get("namespace")), text(meta.get("name")) or "?"
-        via = f"spec.sync of FluxInstance {namespace or 'flux-system'}/{name}"
-        self._add(
-            _dict(spec.get("sync")),
-            _dict(spec.get("kustomize")),
-            namespace or "flux-system",
-            path,
-            line,
-            via,
-            [],
-            None if namespace else ("FluxInstance", name),
-        )
+    def _scan(self, paths: list[str]) -> list[tuple[str, int, dict[str, Any]]]:
+        """FluxInstances (added now), chart OCIRepositories (remembered), HelmReleases and ResourceSets (returned)."""
+        candidates: list[tuple[str, int, dict[str, Any]]] = []
+        for path, doc in self.repo.objects(paths):
+            obj = doc.obj
+            if doc.kind == "FluxInstance" and (text(obj.get("apiVersion")) or "").startswith(OPERATOR_GROUP):
+                spec = _dict(obj.get("spec"))
+                self._add(obj, "FluxInstance", _dict(spec.get("sync")), _dict(spec.get("kustomize")), path, doc.line)
+                continue
+            for oci in _embedded(obj, "OCIRepository"):
+                name, url = text(_dict(oci.get("metadata")).get("name")), text(_dict(oci.get("spec")).get("url"))
+                if name and url:
+                    self.oci_urls.setdefault(name, url)
+            if doc.kind in ("HelmRelease", "ResourceSet"):
+                candidates.append((path, doc.line, obj))
+        return candidates
 
     def _is_chart(self, hr: dict[str, Any]) -> bool:
         spec = _dict(hr.get("spec"))
@@ -184,32 +171,18 @@ class _Finder:
         if text(chart.get("chart")) == CHART:
             return True
         ref = _dict(spec.get("chartRef"))
-        url = self.oci_urls.get(text(ref.get("name")) or "")
-        return text(ref.get("kind")) == "OCIRepository" and bool(url) and url.rstrip("/").endswith("/" + CHART)
+        return text(ref.get("kind")) == "OCIRepository" and _chart_url(self.oci_urls.get(text(ref.get("name")) or ""))
 
     def _helmrelease(self, path: str, line: int, hr: dict[str, Any]) -> None:
-        meta, spec = _dict(hr.get("metadata")), _dict(hr.get("spec"))
+        spec = _dict(hr.get("spec"))
         values: dict[str, Any] = {}
         notes: list[str] = []
         for ref in items(spec.get("valuesFrom")):
             got = self._values_from(path, _dict(ref), notes)
             if got is not None:
                 values = _merge(values, got)
-        values = _merge(values, _dict(spec.get("values")))
-        instance = _dict(values.get("instance"))
-        namespace = text(spec.get("targetNamespace")) or text(meta.get("namespace"))
-        name = text(meta.get("name")) or "?"
-        via = f"instance.sync in the values of the {CHART} HelmRelease {namespace or 'flux-system'}/{name}"
-        self._add(
-            _dict(instance.get("sync")),
-            _dict(instance.get("kustomize")),
-            namespace or "flux-system",
-            path,
-            line,
-            via,
-            notes,
-            None if namespace else ("HelmRelease", name),
-        )
+        instance = _dict(_merge(values, _dict(spec.get("values"))).get("instance"))
+        self._add(hr, "HelmRelease", _dict(instance.get("sync")), _dict(instance.get("kustomize")), path, line, notes)
 
     def _values_from(self, hr_path: str, ref: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
         kind, name = text(ref.get("kind")), text(ref.get("name")) or ""
@@ -220,8 +193,10 @@ class _Finder:
             return None
         raw = self._generated(hr_path, name, key)
         if raw is None:
-            for _, data in self.configmaps.get(name, []):
-                if key in data:
+            for _, doc in self.repo.objects(self.repo.grep([name])):
+                meta = _dict(doc.obj.get("metadata"))
+                data = _dict(doc.obj.get("data"))
+                if doc.kind == "ConfigMap" and text(meta.get("name")) == name and key in data:
                     raw = text(data[key])
                     break
         if raw is None:
@@ -240,15 +215,14 @@ class _Finder:
         """``key`` of a ``configMapGenerator`` named ``name`` in a kustomization beside the HelmRelease or above."""
         folder = posixpath.dirname(hr_path)
         while True:
-            for kname in KUSTOMIZATION_FILES:
-                kfile = posixpath.join(folder, kname) if folder else kname
-                docs, problem = self.repo.parse(kfile, keep_all=True, values=True) if kfile in self._files else ([], 1)
-                kust = docs[0].obj if docs and not problem and isinstance(docs[0].obj, dict) else {}
-                for entry in items(kust.get("configMapGenerator")):
-                    if _dict(entry).get("name") == name:
-                        found = self._generator_key(folder, _dict(entry), key)
-                        if found is not None:
-                            return found
+            kfile = self.tree.kustomization_file(folder)
+            docs, problem = self.repo.parse(kfile, keep_all=True, values=True) if kfile else ([], None)
+            kust = docs[0].obj if docs and not problem and isinstance(docs[0].obj, dict) else {}
+            for entry in items(kust.get("configMapGenerator")):
+                if _dict(entry).get("name") == name:
+                    found = self._generator_key(folder, _dict(entry), key)
+                    if found is not None:
+                        return found
             if not folder:
                 return None
             folder = posixpath.dirname(folder)
@@ -259,7 +233,7 @@ class _Finder:
             if not sep:
                 k, rel = posixpath.basename(k), k
             full = posixpath.normpath(posixpath.join(folder, rel))
-            if k == key and full in self._files:
+            if k == key and self.tree.is_file(full):
                 try:
                     return self.repo.read(full).decode("utf-8", errors="replace")
                 except OSError:
@@ -272,18 +246,26 @@ class _Finder:
 
     def _add(
         self,
+        declared: dict[str, Any],
+        kind: str,
         sync: dict[str, Any],
         kustomize: dict[str, Any],
-        namespace: str,
         path: str,
         line: int,
-        via: str,
-        notes: list[str],
-        assumed: tuple[str, str] | None,
+        notes: list[str] | None = None,
     ) -> None:
+        """A FluxInstance, or a flux-instance HelmRelease (which installs one in its release namespace)."""
         url = text(sync.get("url"))
         if not url:
             return  # no sync: the operator makes no source and no Kustomization
+        meta, spec = _dict(declared.get("metadata")), _dict(declared.get("spec"))
+        written = (text(spec.get("targetNamespace")) if kind == "HelmRelease" else None) or text(meta.get("namespace"))
+        namespace, name = written or "flux-system", text(meta.get("name")) or "?"
+        via = (
+            f"spec.sync of FluxInstance {namespace}/{name}"
+            if kind == "FluxInstance"
+            else f"instance.sync in the values of the {CHART} HelmRelease {namespace}/{name}"
+        )
         self.found.append(
             Sync(
                 kind=text(sync.get("kind")) or "GitRepository",
@@ -296,8 +278,8 @@ class _Finder:
                 line=line,
                 via=via,
                 patches=[p for p in items(kustomize.get("patches")) if isinstance(p, dict)],
-                notes=notes,
-                assumed=assumed,
+                notes=notes or [],
+                assumed=None if written else (kind, name),
             )
         )
 

@@ -32,7 +32,6 @@ from labbook.sources.flux.transformers.base import is_remote
 from labbook.sources.flux.tree import YAML_SUFFIXES, Repo, Tree
 
 FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io"
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def normalize(path: str) -> str:
@@ -78,18 +77,8 @@ class Structure:
         self._reach: dict[str, frozenset[str]] = {}
         self.docs: list[Doc] = []
         self.git_files: set[str] = set()
-        for path in repo.files:
-            if path.endswith(YAML_SUFFIXES):
-                self._scan(path)
-
-    def _scan(self, path: str) -> None:
-        docs, problem = self.repo.parse(path)
-        if problem:
-            return
-        for doc in docs:
+        for path, doc in repo.objects():
             obj = doc.obj
-            if not isinstance(obj, dict):
-                continue
             if doc.kind == "GitRepository":
                 self.git_files.add(path)
             if doc.kind != "Kustomization" or not (text(obj.get("apiVersion")) or "").startswith(FLUX_KUSTOMIZE):
@@ -112,11 +101,7 @@ class Structure:
 
     def kfile(self, folder: str) -> str | None:
         """The kustomization file of a folder."""
-        for name in KUSTOMIZATION_FILES:
-            path = posixpath.join(folder, name) if folder else name
-            if self.tree.is_file(path):
-                return path
-        return None
+        return self.tree.kustomization_file(folder)
 
     def reach(self, folder: str, generated: bool = True, stack: tuple[str, ...] = ()) -> frozenset[str]:
         """The files a build of ``folder`` includes (``generated``: read it as kustomize-controller does when it

@@ -13,7 +13,7 @@ from labbook.sources.flux.entry import Entry, normalize
 from labbook.sources.flux.git import normalize_url
 from labbook.sources.flux.resource import Res, text
 from labbook.sources.flux.sources import REPO_KINDS, SELF, Key, Sources, label, ref_key
-from labbook.sources.flux.tree import YAML_SUFFIXES, Repo, Tree
+from labbook.sources.flux.tree import Repo, Tree
 
 ASSUMED = (
     "assumed, as flux bootstrap names it: no source matches a git remote of the checkout and no Kustomization in "
@@ -25,21 +25,14 @@ def _remote_matches(repo: Repo, urls: dict[str, str]) -> list[tuple[Key | None, 
     """Sources declared anywhere in the repo whose URL is a git remote: (key when its namespace is written,
     kind, name, remote)."""
     found = []
-    for path in repo.files:
-        if not path.endswith(YAML_SUFFIXES):
+    for path, doc in repo.objects():
+        if doc.kind not in REPO_KINDS:
             continue
-        docs, problem = repo.parse(path)
-        if problem:
-            continue
-        for doc in docs:
-            obj = doc.obj
-            if doc.kind not in REPO_KINDS or not isinstance(obj, dict):
-                continue
-            res = Res(obj, path, doc.line)
-            url = normalize_url(text(res.spec.get("url")))
-            if url in urls:
-                key = (res.kind, res.namespace, res.name) if res.namespace else None
-                found.append((key, res.kind, res.name, urls[url]))
+        res = Res(doc.obj, path, doc.line)
+        url = normalize_url(text(res.spec.get("url")))
+        if url in urls:
+            key = (res.kind, res.namespace, res.name) if res.namespace else None
+            found.append((key, res.kind, res.name, urls[url]))
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Iterator
 from pathlib import Path
 
 from labbook.sources.flux import gitignore
@@ -34,6 +35,8 @@ pattern and no ``spec.ignore``): its ``SourceIgnoreFilter`` then uses ``NewDefau
 
 IGNORE_FILE = ".sourceignore"
 YAML_SUFFIXES = (".yaml", ".yml")
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+"""File names kustomize recognises, in its order (``konfig.RecognizedKustomizationFileNames``)."""
 
 
 def _ignore_patterns(root: Path, found: list[str]) -> list[gitignore.Pattern]:
@@ -70,6 +73,7 @@ class Repo:
         self._sourceignore: list[gitignore.Pattern] = []
         self._visible: dict[str, list[str]] = {}
         self._parsed: dict[tuple[str, bool, bool], tuple[list[Doc], FileProblem | None]] = {}
+        self._bytes: dict[str, bytes] = {}
         self.unreadable: list[str] = []
         """Folders the walk could not enter (permissions), repo-relative."""
         self.elsewhere: list[str] = []
@@ -134,9 +138,35 @@ class Repo:
         self._all = out
         return out
 
+    def objects(self, paths: list[str] | None = None) -> Iterator[tuple[str, Doc]]:
+        """Every object (kinds the reader keeps) of every YAML file Flux would see, or of ``paths``, unbuilt."""
+        for path in self.files if paths is None else paths:
+            if not path.endswith(YAML_SUFFIXES):
+                continue
+            docs, problem = self.parse(path)
+            if problem is None:
+                yield from ((path, doc) for doc in docs if isinstance(doc.obj, dict))
+
+    def grep(self, needles: list[str]) -> list[str]:
+        """The YAML files whose text contains one of ``needles`` (a cheap pass before parsing only those)."""
+        wanted = [n.encode() for n in needles if n]
+        out = []
+        for path in self.files:
+            if path.endswith(YAML_SUFFIXES):
+                try:
+                    data = self.read(path)
+                except OSError:
+                    continue
+                if any(n in data for n in wanted):
+                    out.append(path)
+        return out
+
     def read(self, rel: str) -> bytes:
-        """The bytes of a repo file."""
-        return (self.root / rel).read_bytes()
+        """The bytes of a repo file (read once)."""
+        data = self._bytes.get(rel)
+        if data is None:
+            data = self._bytes[rel] = (self.root / rel).read_bytes()
+        return data
 
     def parse(self, rel: str, *, keep_all: bool = False, values: bool = False) -> tuple[list[Doc], FileProblem | None]:
         """The documents of a repo file, parsed once per mode (see :func:`~labbook.sources.flux.loader.load`)."""
@@ -187,6 +217,14 @@ class Tree:
     def is_file(self, path: str) -> bool:
         """True for a visible file."""
         return path in self.files
+
+    def kustomization_file(self, folder: str) -> str | None:
+        """The kustomization file of ``folder`` (artifact path), if it has one."""
+        for name in KUSTOMIZATION_FILES:
+            path = posixpath.join(folder, name) if folder else name
+            if path in self.files:
+                return path
+        return None
 
     def children(self, folder: str) -> list[str]:
         """Artifact paths of the files directly in ``folder``, in name order."""
