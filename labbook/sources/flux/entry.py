@@ -26,8 +26,10 @@ from typing import Any
 
 from labbook.errors import BadInput, Problem
 from labbook.sources.flux import operator
-from labbook.sources.flux.resource import text
+from labbook.sources.flux.diagnostics import Diagnostics
+from labbook.sources.flux.resource import Res, text
 from labbook.sources.flux.roots import FLUX_KUSTOMIZE, Structure, normalize
+from labbook.sources.flux.transformers import BuildError, Level, patch
 from labbook.sources.flux.tree import Repo, Tree
 
 __all__ = ["FLUX_KUSTOMIZE", "Entry", "Root", "candidates", "entry_point", "normalize"]
@@ -55,6 +57,27 @@ class Root:
     """Flux Operator ``kustomize.patches``, which patch the source and this Kustomization."""
     artifact_root: str = ""
     """For an OCI artifact, the repo folder it is pushed from (``""``: the repository root)."""
+
+    def patched_spec(self, tree: Tree, diag: Diagnostics) -> dict[str, Any]:
+        """Its spec after the Flux Operator's ``kustomize.patches``, which patch it too (they are appended to the
+        kustomization the operator builds its source and Kustomization with)."""
+        if not self.patches:
+            return dict(self.spec)
+        made = [Res(self.source, self.file, self.line)] if self.source else []
+        ks = {
+            "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+            "kind": "Kustomization",
+            "metadata": {"name": self.name, "namespace": self.namespace},
+            "spec": dict(self.spec),
+        }
+        made.append(Res(ks, self.file, self.line))
+        level = Level(tree, diag, "", {"patches": self.patches}, (self.file, self.line))
+        try:
+            out = patch.apply(level, made)
+        except BuildError as exc:
+            diag.warn(self.file, self.line, f"Flux Operator kustomize.patches cannot apply: {exc}")
+            return dict(self.spec)
+        return next((o.spec for o in out if o.kind == "Kustomization"), dict(self.spec))
 
 
 @dataclass

@@ -145,10 +145,8 @@ class Matcher:
             if whole:
                 return not pattern.inclusion
             parts = parts or path.split("/")
-            if pattern.glob:
-                found = pattern.match(parts, False) != NO_MATCH
-            else:  # its folders do not match (see _plan): only the file's own name can
-                found = pattern.matches_name(parts)
+            # a pattern without `/` whose folders do not match (see _plan): only the file's own name can
+            found = pattern.match(parts, False) != NO_MATCH if pattern.glob else pattern.matches_name(parts)
             if found:
                 return not pattern.inclusion
         return False

@@ -17,9 +17,7 @@ and the reader says why.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from labbook.errors import BadInput, Problem
 from labbook.files import display
@@ -30,91 +28,16 @@ from labbook.sources.flux.git import remotes as git_remotes
 from labbook.sources.flux.git import revision
 from labbook.sources.flux.kustomize import Kustomizer
 from labbook.sources.flux.loader import KEPT_KINDS
-from labbook.sources.flux.resource import Res, items, text
+from labbook.sources.flux.postbuild import PostBuild, VarKey
+from labbook.sources.flux.resource import Res, text
+from labbook.sources.flux.result import Build, FluxKustomization
 from labbook.sources.flux.selfsource import decide_after, decide_before
 from labbook.sources.flux.sources import REPO_KINDS, Key, Sources, label, parse_source, ref_key
-from labbook.sources.flux.substitute import SubstitutionError, Variables, VarSource
+from labbook.sources.flux.substitute import SubstitutionError, VarSource
 from labbook.sources.flux.transformers import BuildError
 from labbook.sources.flux.tree import Repo, Tree
 
 OTHER_REPO = "{} is another repository, which an offline reader cannot see: Kustomizations reading it are not followed"
-
-
-@dataclass
-class FluxKustomization:
-    """One Flux Kustomization and what it applies."""
-
-    namespace: str
-    """Its namespace (empty for an entry folder applied by hand)."""
-    name: str
-    """Its name (empty for an entry folder applied by hand)."""
-    spec: dict[str, Any]
-    """Its spec (after its parent's substitution)."""
-    res: Res | None = None
-    """The object in the repo; None when it is not in Git (made by the Flux Operator, or applied by hand)."""
-    declared: tuple[str, int] | None = None
-    """Where the repository declares it when the object itself is not in Git (FluxInstance, gotk-sync)."""
-    source: str | None = None
-    """The source tree it was read from, e.g. ``GitRepository flux-system/flux-system``."""
-    folder: str | None = None
-    """Its path inside that source, normalised."""
-    repo_folder: str | None = None
-    """The repo folder behind that path, when there is one."""
-    skipped: str | None = None
-    """Why it was not built (another repository, missing path, kustomize refuses it …)."""
-    objects: list[Res] = field(default_factory=list)
-    """The objects it applies (kept kinds only), after substitution."""
-    shadowed: list[Res] = field(default_factory=list)
-    """Objects it applies that an earlier Kustomization already applied (kept there, warned about)."""
-
-    @property
-    def path(self) -> str:
-        """``spec.path`` as written."""
-        return text(self.spec.get("path")) or "./"
-
-    @property
-    def by_hand(self) -> bool:
-        """An entry folder applied by hand (``kubectl apply -k``), not by a Flux Kustomization."""
-        return not self.name
-
-    def describe(self) -> str:
-        """``Kustomization namespace/name`` for messages."""
-        return "the entry folder (applied by hand)" if self.by_hand else f"Kustomization {self.namespace}/{self.name}"
-
-    def where(self) -> tuple[str, int | None]:
-        """file:line of the object (the entry folder for an implicit root)."""
-        if self.res is not None:
-            return self.res.file, self.res.line
-        return self.declared or (normalize(self.path) or ".", None)
-
-
-@dataclass
-class Build:
-    """Everything the reader found in one repository."""
-
-    repo: Path
-    """The repository folder."""
-    entry: str
-    """The entry folder, repo-relative."""
-    entry_how: str
-    """How the entry point was found."""
-    revision: str | None
-    """The commit of the checkout, when it is one."""
-    kustomizations: list[FluxKustomization]
-    """Every Flux Kustomization, entry point first, in build order."""
-    objects: list[Res]
-    """Every object applied, each once."""
-    diagnostics: Diagnostics
-    """What could not be fully read (more may be added while observing)."""
-    repo_sources: dict[Key, str]
-    """The sources that are this repository, and how that was decided."""
-    verbose: bool = False
-    """List every warning rather than each cause once."""
-
-    @property
-    def warnings(self) -> list[Any]:
-        """The warnings so far."""
-        return self.diagnostics.warnings(self.verbose)
 
 
 def build(repo: Path, path: str | None = None, source: str | None = None, verbose: bool = False) -> Build:
@@ -144,7 +67,7 @@ def build(repo: Path, path: str | None = None, source: str | None = None, verbos
     reader = _Reader(files, entry, forced, git_remotes(repo))
     reader.run()
     if reader.retry:
-        reader = _Reader(files, entry, forced, git_remotes(repo), seeded=reader.vars)
+        reader = _Reader(files, entry, forced, git_remotes(repo), seeded=reader.post.vars)
         reader.run()
     for folder in files.unreadable:
         reader.diag.warn(
@@ -180,7 +103,7 @@ class _Reader:
         entry: Entry,
         forced: Key | None,
         remotes: list[tuple[str, str]],
-        seeded: dict[tuple[str, str, str], VarSource] | None = None,
+        seeded: dict[VarKey, VarSource] | None = None,
     ) -> None:
         self.repo = repo
         self.entry = entry
@@ -190,16 +113,13 @@ class _Reader:
             self.diag.warn(file, line, note)
         self.sources = Sources(repo, entry.folder)
         decide_before(self.sources, repo, entry, forced, remotes, self.diag)
-        self.seeded = seeded or {}
-        self.vars: dict[tuple[str, str, str], VarSource] = dict(self.seeded)
+        self.post = PostBuild(self.diag, seeded)
         self.owner: dict[tuple[str, str, str, str], FluxKustomization] = {}
         self.objects: list[Res] = []
         self.done: list[FluxKustomization] = []
         self.known: set[tuple[str, str]] = set()
         self.queue: deque[FluxKustomization] = deque()
         self.waiting: list[FluxKustomization] = []
-        self.told: set[tuple[str, str, str]] = set()
-        self.late_vars: list[tuple[FluxKustomization, list[tuple[str, str]], bool]] = []
         self.retry = False
 
     # --- the walk ----------------------------------------------------------------------------------------------
@@ -211,7 +131,7 @@ class _Reader:
                 ready = [w for w in self.waiting if not self._blocked(w)]
                 item = ready[0] if ready else self.waiting[0]
                 self.waiting.remove(item)
-                self._process(item, forced=not ready)
+                self._process(item)
                 self.done.append(item)
                 continue
             item = self.queue.popleft()
@@ -220,7 +140,7 @@ class _Reader:
                 continue
             self._process(item)
             self.done.append(item)
-        self._settle_late_vars()
+        self.retry = self.post.settle()
         if not self.sources.settled:
             decide_after(self.sources, None, [], self.diag)
         self._check_assumed()
@@ -246,22 +166,15 @@ class _Reader:
         root = self.entry.root
         if root is None:
             return FluxKustomization("", "", {"path": f"./{self.entry.folder}"})
-        spec = dict(root.spec)
-        if root.patches:
-            spec = _operator_patched(root, self.sources, self.diag)
+        spec = root.patched_spec(Tree.subfolder(self.repo, "", "repo"), self.diag)
         if root.source is not None:
             self.sources.see(Res(root.source, root.file, root.line))
         self.known.add((root.namespace, root.name))
         return FluxKustomization(root.namespace, root.name, spec, declared=(root.file, root.line))
 
     def _blocked(self, item: FluxKustomization) -> bool:
-        post = item.spec.get("postBuild") if isinstance(item.spec.get("postBuild"), dict) else {}
-        for ref in items(post.get("substituteFrom")):
-            if not isinstance(ref, dict):
-                continue
-            wanted = (text(ref.get("kind")) or "", item.namespace, text(ref.get("name")) or "")
-            if not ref.get("optional") and wanted not in self.vars:
-                return True
+        if self.post.blocked(item.namespace, item.spec):
+            return True
         key = ref_key(item.spec.get("sourceRef"), item.namespace)
         if key is None:
             return False
@@ -290,7 +203,7 @@ class _Reader:
         tree = self.sources.tree(key, folder)
         return tree, label(key), "" if tree else OTHER_REPO.format(label(key))
 
-    def _process(self, item: FluxKustomization, forced: bool = False) -> None:
+    def _process(self, item: FluxKustomization) -> None:
         folder = normalize(item.path)
         tree, source, why = self._tree(item)
         if tree is not None and (folder.startswith("../") or folder == ".." or not tree.is_dir(folder)):
@@ -312,7 +225,7 @@ class _Reader:
             self._warn(item, f"{item.describe()} applies nothing: kustomize build fails ({exc}), as it would in Flux")
             return
         objs = [o for o in objs if o.kind in KEPT_KINDS]
-        variables = self._variables(item, forced, objs)
+        variables = self.post.variables(item.where(), item.namespace, item.spec, objs)
         for obj in objs:
             try:
                 obj = substitute.apply(obj, variables)
@@ -358,57 +271,6 @@ class _Reader:
             decide_after(self.sources, None, flux, self.diag)
         return objs
 
-    # --- variables ---------------------------------------------------------------------------------------------
-
-    def _variables(self, item: FluxKustomization, forced: bool, objs: list[Res]) -> Variables:
-        post = item.spec.get("postBuild") if isinstance(item.spec.get("postBuild"), dict) else {}
-        if not post:
-            return Variables()
-        found: list[VarSource] = []
-        missing: list[tuple[str, str]] = []
-        for ref in items(post.get("substituteFrom")):
-            if not isinstance(ref, dict):
-                continue
-            kind, name = text(ref.get("kind")) or "", text(ref.get("name")) or ""
-            source = self.vars.get((kind, item.namespace, name))
-            if source is None:
-                if not ref.get("optional"):
-                    missing.append((kind, name))
-                continue
-            if source.encrypted and (kind, item.namespace, name) not in self.told:
-                self.told.add((kind, item.namespace, name))
-                names = ", ".join(sorted(source.values)) or "none"
-                self.diag.warn(
-                    source.res.file,
-                    source.res.line,
-                    f"Secret {item.namespace}/{name} is SOPS-encrypted: its variables ({names}) stay unresolved "
-                    "${…} placeholders offline",
-                    "SOPS-encrypted Secrets: their variables stay unresolved ${…} placeholders offline",
-                )
-            found.append(source)
-        if missing:
-            uses = any("${" in str(o.obj) for o in objs)
-            self.late_vars.append((item, missing, uses))
-        inline = post.get("substitute") if isinstance(post.get("substitute"), dict) else {}
-        variables = substitute.collect(found, inline)
-        if variables.invalid:
-            self._warn(item, f"variable names Flux rejects were dropped: {', '.join(sorted(variables.invalid))}")
-        return variables
-
-    def _settle_late_vars(self) -> None:
-        """Warn about ``substituteFrom`` sources never declared; rebuild once when one declared later matters."""
-        for item, missing, uses in self.late_vars:
-            never = [(k, n) for k, n in missing if (k, item.namespace, n) not in self.vars]
-            if uses and len(never) < len(missing) and not self.seeded:
-                self.retry = True  # declared later in the build: read again with it known from the start
-            for kind, name in never:
-                self._warn(
-                    item,
-                    f"substituteFrom {kind} {item.namespace}/{name} is not in the repo (expected it declared in "
-                    "Git, or `optional: true`); its variables stay empty",
-                    "substituteFrom ConfigMaps/Secrets not declared in the repo: their variables stay empty",
-                )
-
     # --- registering -------------------------------------------------------------------------------------------
 
     def _register(self, item: FluxKustomization, obj: Res) -> None:
@@ -433,7 +295,7 @@ class _Reader:
         self.objects.append(obj)
         item.objects.append(obj)
         if obj.kind in ("ConfigMap", "Secret") and obj.group == "":
-            self.vars.setdefault((obj.kind, obj.namespace, obj.name), substitute.var_source(obj))
+            self.post.declare(obj)
         elif obj.kind == "ArtifactGenerator":
             self.sources.add_generator(obj)
         elif obj.kind in REPO_KINDS and obj.group.startswith("source.toolkit.fluxcd.io"):
@@ -443,25 +305,3 @@ class _Reader:
             if ident not in self.known:
                 self.known.add(ident)
                 self.queue.append(FluxKustomization(obj.namespace, obj.name, obj.spec, obj))
-
-
-def _operator_patched(root: Any, sources: Sources, diag: Diagnostics) -> dict[str, Any]:
-    """The root Kustomization's spec after the Flux Operator's ``kustomize.patches`` (they patch it too)."""
-    from labbook.sources.flux.transformers import patch
-    from labbook.sources.flux.transformers.base import Level
-
-    made = [Res(root.source, root.file, root.line)] if root.source else []
-    ks = {
-        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
-        "kind": "Kustomization",
-        "metadata": {"name": root.name, "namespace": root.namespace},
-        "spec": dict(root.spec),
-    }
-    made.append(Res(ks, root.file, root.line))
-    level = Level(Tree.subfolder(sources.repo, "", "repo"), diag, "", {"patches": root.patches}, (root.file, root.line))
-    try:
-        out = patch.apply(level, made)
-    except BuildError as exc:
-        diag.warn(root.file, root.line, f"Flux Operator kustomize.patches cannot apply: {exc}")
-        return dict(root.spec)
-    return next((o.spec for o in out if o.kind == "Kustomization"), dict(root.spec))
