@@ -262,9 +262,10 @@ class _Reader:
                 key = ref_key(obj.spec.get("sourceRef"), obj.namespace)
                 if key is not None and not self.sources.is_self(key):
                     continue
-                item.namespace, item.name, item.res, item.spec = obj.namespace, obj.name, obj, obj.spec
+                built_with, item.spec = item.spec, obj.spec
+                item.namespace, item.name, item.res = obj.namespace, obj.name, obj
                 self.known.add((obj.namespace, obj.name))
-                if fluxspec.changes_build(obj.spec):
+                if obj.spec != built_with and fluxspec.changes_build(obj.spec):
                     return kustomizer.build(self.entry.folder, obj.spec)
                 return objs
         if item.by_hand and not self.sources.settled:
