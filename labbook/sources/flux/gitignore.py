@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from functools import lru_cache
+from typing import Any
 
 NO_MATCH, EXCLUDE, INCLUDE = 0, 1, 2
 
@@ -66,11 +67,6 @@ class Pattern:
         rest = folders[len(self.domain) :]
         return self._glob(rest, True) if self.glob else self._simple(rest, True)
 
-    def matches_name(self, path: list[str]) -> bool:
-        """For a pattern without ``/`` whose folders do not match: whether the file's name does."""
-        inside = len(path) > len(self.domain) and tuple(path[: len(self.domain)]) == self.domain
-        return inside and not self.dir_only and bool(_segment(self.parts[0]).match(path[-1]))
-
     def _simple(self, path: list[str], is_dir: bool) -> bool:
         regex = _segment(self.parts[0])
         for i, name in enumerate(path):
@@ -116,39 +112,65 @@ class Pattern:
         return matched
 
 
+Step = tuple[str, Any, bool]
+"""One check of a folder's plan: (``whole``: the pattern matches the folder | ``names``: one regex over file names
+of consecutive name-only patterns | ``path``: a pattern tried on the whole path), the pattern or regex, inclusion."""
+
+
 class Matcher:
     """Patterns in increasing priority: the last one that matches a path decides."""
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns[::-1]
-        self._plans: dict[str, list[tuple[Pattern, bool]]] = {}
+        self._plans: dict[str, list[Step]] = {}
 
-    def _plan(self, folder: str) -> list[tuple[Pattern, bool]]:
-        """The patterns to try for the files of one folder, most important first, each with whether it already
-        matches the folder itself (then it decides for every file in it, and the later ones never matter)."""
+    def _plan(self, folder: str) -> list[Step]:
+        """The checks for the files of one folder, most important first. A pattern that matches the folder itself
+        decides for every file in it (and the later ones never matter); consecutive patterns without ``/`` that do
+        not can only match a file's name, and one regex tries them all at once (the first match decides, and they
+        share their verdict)."""
         plan = self._plans.get(folder)
-        if plan is None:
-            folders = folder.split("/") if folder else []
-            plan = []
-            for pattern in self.patterns:
-                whole = pattern.covers(folders)
-                plan.append((pattern, whole))
-                if whole:
-                    break
-            self._plans[folder] = plan
+        if plan is not None:
+            return plan
+        folders = folder.split("/") if folder else []
+        plan = []
+        names: list[str] = []
+        verdict = False
+
+        def flush() -> None:
+            if names:
+                plan.append(("names", re.compile("|".join(f"(?:{n})" for n in names)), verdict))
+                names.clear()
+
+        for pattern in self.patterns:
+            if pattern.covers(folders):
+                flush()
+                plan.append(("whole", pattern, pattern.inclusion))
+                break
+            if pattern.glob:
+                flush()
+                plan.append(("path", pattern, pattern.inclusion))
+                continue
+            inside = len(folders) >= len(pattern.domain) and tuple(folders[: len(pattern.domain)]) == pattern.domain
+            if pattern.dir_only or not inside:
+                continue  # a file's name never matches a folder-only pattern, nor one scoped elsewhere
+            if names and pattern.inclusion != verdict:
+                flush()
+            verdict = pattern.inclusion
+            names.append(_segment(pattern.parts[0]).pattern)
+        flush()
+        self._plans[folder] = plan
         return plan
 
     def excluded(self, path: str) -> bool:
         """Whether a repo-relative POSIX file path is left out of the artifact."""
-        parts: list[str] | None = None
-        for pattern, whole in self._plan(path.rpartition("/")[0]):
-            if whole:
-                return not pattern.inclusion
-            parts = parts or path.split("/")
-            # a pattern without `/` whose folders do not match (see _plan): only the file's own name can
-            found = pattern.match(parts, False) != NO_MATCH if pattern.glob else pattern.matches_name(parts)
+        folder, _, name = path.rpartition("/")
+        for step, what, inclusion in self._plan(folder):
+            if step == "whole":
+                return not inclusion
+            found = what.match(name) if step == "names" else what.match(path.split("/"), False) != NO_MATCH
             if found:
-                return not pattern.inclusion
+                return not inclusion
         return False
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from labbook.sources.flux.gitignore import Matcher, patterns
+from labbook.sources.flux.gitignore import EXCLUDE, Matcher, patterns
 
 
 def excluded(lines: list[str], path: str, domain: tuple[str, ...] = ()) -> bool:
@@ -40,3 +42,40 @@ def test_a_pattern_is_scoped_to_the_folder_of_its_file():
     assert excluded(["/local.yaml"], "apps/local.yaml", ("apps",))
     assert not excluded(["/local.yaml"], "apps/deeper/local.yaml", ("apps",))
     assert not excluded(["/local.yaml"], "local.yaml", ("apps",))
+
+
+NAMES = [
+    "a",
+    "k8s",
+    "global",
+    "cluster-0",
+    "shared",
+    "drafts",
+    "x.yaml",
+    "keep.draft.yaml",
+    "w.draft.yaml",
+    ".sops.yaml",
+]
+LINES = [
+    *(".git/", ".github/", "*.zip", "**/.sops.yaml"),
+    *("/*", "!/k8s/global", "/k8s/**/*.md", "drafts/", "*.draft.yaml", "!keep.draft.yaml", "shared/x.yaml", "!/shared"),
+    *("a/**", "**/global/x.yaml", "!**/.sops.yaml"),
+]
+
+
+@given(
+    st.lists(st.sampled_from(LINES), min_size=1, max_size=8),
+    st.lists(st.sampled_from(NAMES), min_size=1, max_size=5),
+    st.sampled_from([(), ("k8s",)]),
+)
+def test_the_per_folder_plan_decides_as_every_pattern_would_one_by_one(lines, parts, domain):
+    """Matcher groups patterns per folder for speed; the verdict is the last matching pattern's, as in go-git."""
+    ps = patterns(lines, domain)
+    path = "/".join(parts)
+    expected = False
+    for pattern in reversed(ps):
+        found = pattern.match(parts, False)
+        if found:
+            expected = found == EXCLUDE
+            break
+    assert Matcher(ps).excluded(path) is expected
