@@ -4,7 +4,10 @@ Strategic merge on custom resources (HelmRelease, Kustomization …) has no
 schema to consult, so kustomize (kyaml ``merge2``) merges mappings key by key,
 deletes keys patched to ``null``, honours ``$patch: delete|replace``, and merges
 lists element by element only when every element is a mapping carrying the same
-associative key (``name``, ``mountPath`` …); any other list is replaced.
+associative key (``name``, ``mountPath`` …); any other list is replaced. That
+merge and Kubernetes label-selector matching are kept here: no Python library
+implements kyaml's schema-less merge or the apimachinery selector grammar. RFC
+6902 itself is the ``jsonpatch`` library's.
 """
 
 from __future__ import annotations
