@@ -112,7 +112,7 @@ class _Reader:
             file, line = (entry.root.file, entry.root.line) if entry.root else (entry.folder, None)
             self.diag.warn(file, line, note)
         self.sources = Sources(repo, entry.folder)
-        decide_before(self.sources, repo, entry, forced, remotes, self.diag)
+        decide_before(self.sources, repo, entry, forced, remotes)
         self.post = PostBuild(self.diag, seeded)
         self.owner: dict[tuple[str, str, str, str], FluxKustomization] = {}
         self.objects: list[Res] = []
@@ -142,7 +142,7 @@ class _Reader:
             self.done.append(item)
         self.retry = self.post.settle()
         if not self.sources.settled:
-            decide_after(self.sources, None, [], self.diag)
+            decide_after(self.sources, None, [])
         self._check_assumed()
 
     def _check_assumed(self) -> None:
@@ -258,7 +258,7 @@ class _Reader:
                 continue
             if item.by_hand or (obj.namespace, obj.name) == (item.namespace, item.name):
                 if item.by_hand and not self.sources.settled:
-                    decide_after(self.sources, obj, flux, self.diag)
+                    decide_after(self.sources, obj, flux)
                 key = ref_key(obj.spec.get("sourceRef"), obj.namespace)
                 if key is not None and not self.sources.is_self(key):
                     continue
@@ -269,7 +269,7 @@ class _Reader:
                     return kustomizer.build(self.entry.folder, obj.spec)
                 return objs
         if item.by_hand and not self.sources.settled:
-            decide_after(self.sources, None, flux, self.diag)
+            decide_after(self.sources, None, flux)
         return objs
 
     # --- registering -------------------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ Kustomization in it), falling back to the ``flux bootstrap`` default.
 
 from __future__ import annotations
 
-from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.entry import Entry, normalize
 from labbook.sources.flux.git import normalize_url
 from labbook.sources.flux.resource import Res, text
-from labbook.sources.flux.sources import REPO_KINDS, SELF, Key, Sources, label, ref_key
+from labbook.sources.flux.sources import REPO_KINDS, SELF, Key, Sources, ref_key
 from labbook.sources.flux.tree import Repo, Tree
 
 ASSUMED = (
@@ -42,7 +41,6 @@ def decide_before(
     entry: Entry,
     forced: Key | None,
     remotes: list[tuple[str, str]],
-    diag: Diagnostics,
 ) -> None:
     """``--source``, and the git remotes or else the entry's own Kustomization."""
     root = entry.root
@@ -65,7 +63,7 @@ def decide_before(
             sources.choose(ref, why, "entry", root.artifact_root if ref[0] != "GitRepository" else "")
 
 
-def decide_after(sources: Sources, adopted: Res | None, flux: list[Res], diag: Diagnostics) -> None:
+def decide_after(sources: Sources, adopted: Res | None, flux: list[Res]) -> None:
     """From the entry folder's build: the Kustomization in it that syncs the folder itself, else the one source its
     root Kustomizations read; else the ``flux bootstrap`` default."""
     if adopted is not None:
@@ -104,4 +102,4 @@ def _artifact_root(entry: Entry, key: Key) -> str | None:
     return None
 
 
-__all__ = ["ASSUMED", "decide_after", "decide_before", "label"]
+__all__ = ["ASSUMED", "decide_after", "decide_before"]
