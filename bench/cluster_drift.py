@@ -1,8 +1,9 @@
 """`labbook drift cluster` against a synthetic 5,000-object cluster, beside the bare kubernetes client.
 
 A loopback HTTPS API server (tests/sources/cluster/apiserver.py, in its own process)
-serves the homelab plus synthetic HelmReleases, Nodes and NetworkAttachmentDefinitions
-shaped like the real ones. The bench prints:
+serves the homelab scenario (tests/fixtures/cluster/homelab: upstream-shaped objects with
+managedFields and full status) plus synthetic HelmReleases, Nodes and
+NetworkAttachmentDefinitions cloned from its own. The bench prints:
 
 - the API requests `drift cluster` sends, against the expected count: one list per
   read of the plan plus one request per extra page (pages of 500), at two cluster

@@ -77,9 +77,23 @@ def _cluster_opts(p: argparse.ArgumentParser, *, snapshot: bool) -> None:
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current one)")
-    how.add_argument("--in-cluster", action="store_true", help="use the pod's service account")
+    how.add_argument(
+        "--in-cluster",
+        action="store_true",
+        help="use the pod's service account (server from $KUBERNETES_SERVICE_HOST and _PORT)",
+    )
     if snapshot:
         how.add_argument("--snapshot", metavar="FILE", help="check a snapshot file instead of a live cluster")
+    p.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="--in-cluster: service-account token (default: /var/run/secrets/kubernetes.io/serviceaccount/token)",
+    )
+    p.add_argument(
+        "--ca-file",
+        metavar="FILE",
+        help="--in-cluster: cluster CA bundle (default: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)",
+    )
     p.add_argument(
         "--timeout", type=float, default=10.0, metavar="SECONDS", help="per-request timeout in seconds (default: 10)"
     )
@@ -153,6 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", metavar="PATH", help="cluster entry point inside the repo")
     _flux_opts(p)
     p.add_argument("--force", action="store_true", help="overwrite existing inventory files")
+
+    p = add("history", "history", "list the lab's meaningful changes from the Git history of the inventory")
+    p.add_argument("--repo", metavar="DIR", help="also read the history of this checked-out Flux repository folder")
+    p.add_argument("--since", metavar="DATE", help="only changes committed on or after DATE (YYYY-MM-DD)")
+    p.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="read every commit again (default: cache in .cache/labbook/)"
+    )
 
     p = add("schema", "schema", "write the inventory's JSON Schema for editors")
     p.add_argument("--output", "-o", metavar="DIR", help="schema folder (default: <inventory>/schema)")

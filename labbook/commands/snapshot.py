@@ -2,15 +2,16 @@
 
 Reads exactly what ``labbook drift cluster`` reads (never a Secret), keeps only
 the fields it compares, and writes the file atomically, stamped with the
-context and the time.
+context and the API server's time.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from labbook.commands.drift_cluster import check_timeout
+from labbook.commands.drift_cluster import check_args, target, without_cycle_collection
 from labbook.errors import BadInput, Problem
 from labbook.files import atomic_write, display
 from labbook.load.inventory import load_inventory
@@ -20,10 +21,9 @@ from labbook.sources.cluster.plan import read_plan
 
 def run(args: argparse.Namespace) -> int:
     """0 when written; 2 bad input; 3 the cluster could not be read."""
-    from labbook.sources.cluster import connection
     from labbook.sources.cluster.reads import read_cluster
 
-    problems: list[Problem | str] = list(check_timeout(args))
+    problems: list[Problem | str] = list(check_args(args))
     out = Path(args.output)
     if out.is_dir():
         problems.append(Problem(display(out), None, None, "is a directory (expected a snapshot file to write)"))
@@ -34,18 +34,13 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         raise BadInput(problems)
     plan = read_plan(inventory)
-    target = connection.Target(
-        kubeconfig=args.kubeconfig,
-        context=args.context,
-        in_cluster=args.in_cluster,
-        timeout=args.timeout,
-        token_file=connection.SERVICE_ACCOUNT / "token",
-        ca_file=connection.SERVICE_ACCOUNT / "ca.crt",
-    )
-    capture = read_cluster(target, plan)
-    text = snapshot.render(
-        capture.objects, plan, context=capture.context, taken_at=capture.taken_at, absent_kinds=capture.absent
-    )
+    with without_cycle_collection():
+        capture = read_cluster(target(args), plan)
+        if capture.warning:
+            print(capture.warning, file=sys.stderr)
+        text = snapshot.render(
+            capture.objects, plan, context=capture.context, taken_at=capture.taken_at, absent_kinds=capture.absent
+        )
     atomic_write(out, text)
     absent = f", not served: {', '.join(capture.absent)}" if capture.absent else ""
     print(

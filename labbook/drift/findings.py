@@ -21,9 +21,12 @@ class Findings:
     subjects: list[str] = field(default_factory=list)
     """Subjects compared so far."""
 
+    _seen: set[str] = field(default_factory=set)
+
     def checked(self, subject: str) -> None:
         """Record that ``subject`` was compared."""
-        if subject not in self.subjects:
+        if subject not in self._seen:
+            self._seen.add(subject)
             self.subjects.append(subject)
 
     def add(
@@ -38,8 +41,10 @@ class Findings:
         observed: Any = None,
         source: Location | None = None,
         label: DriftLabel | None = None,
+        claim_of: str | None = None,
     ) -> None:
-        """One finding; ``at`` is the path under the subject where the inventory makes the claim."""
+        """One finding; ``at`` is the path under the subject (or under ``claim_of``, when the claim is made
+        elsewhere, as for a consequence reported under its cause) where the inventory makes the claim."""
         self.checked(subject)
         self.findings.append(
             Finding(
@@ -48,7 +53,7 @@ class Findings:
                 field=field,
                 documented=documented,
                 observed=observed,
-                where=self.inventory.where(subject, *at) if code != "undocumented" else None,
+                where=self.inventory.where(claim_of or subject, *at) if code != "undocumented" else None,
                 source=source,
                 message=message,
                 label=label,

@@ -2,7 +2,7 @@
 
 Each component is matched to Flux objects by the naming convention (an explicit
 ``flux:`` reference, or else the component id; see
-:func:`labbook.sources.cluster.plan.helm_identity`):
+:meth:`labbook.models.platform.Component.helmrelease`):
 
 - ``missing``: documented, but no such HelmRelease or Kustomization in the repo;
 - ``mismatch``: the object exists but ``chart.name``, ``chart.version``,
@@ -14,7 +14,9 @@ Each component is matched to Flux objects by the naming convention (an explicit
   namespace and name) excludes. Its subject is ``component/<object name>``,
   the component it would be, and it points at the repo file.
 
-Versions compare exactly, as pinned in Git (``v2.1.1`` is not ``2.1.1``).
+Versions compare as SemVer (:func:`labbook.versions.same`): a leading ``v`` and
+``+build`` metadata do not make another version (``v2.1.1`` is ``2.1.1``);
+ranges compare as written.
 Findings come in inventory order (component, then its ``helm`` entries), then
 undocumented objects sorted by kind, namespace and name.
 """
@@ -24,7 +26,6 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from fnmatch import fnmatchcase
 
 from labbook.drift.findings import Findings
 from labbook.models.inventory import Inventory
@@ -32,7 +33,7 @@ from labbook.models.location import Location
 from labbook.models.observed import FluxObserved, ObservedHelmRelease, ObservedKustomization
 from labbook.models.platform import Component, Platform
 from labbook.models.report import Report
-from labbook.sources.cluster.plan import helm_identity, helm_installs_into, kustomization_identity
+from labbook.versions import same
 
 FIXABLE_FIELDS = ("chart.name", "chart.version", "namespace")
 """Mismatches ``--fix`` may write back to the inventory."""
@@ -79,9 +80,7 @@ def normalize_path(path: str | None) -> str:
 
 def ignored(platform: Platform, kind: str, namespace: str, name: str) -> bool:
     """Whether an ``ignore:`` rule leaves this object out of the docs on purpose."""
-    return any(
-        r.kind == kind and fnmatchcase(name, r.name) and fnmatchcase(namespace, r.namespace) for r in platform.ignore
-    )
+    return platform.ignores(kind, namespace, name)
 
 
 class _Checker:
@@ -95,7 +94,7 @@ class _Checker:
 
     def run(self) -> Outcome:
         components = self.inv.platform.components
-        exact = {("HelmRelease", *helm_identity(c, i)) for c in components for i in range(len(c.helm))}
+        exact = {("HelmRelease", *c.helmrelease(i)) for c in components for i in range(len(c.helm))}
         for comp in components:
             subject = f"component/{comp.id}"
             self.out.checked(subject)
@@ -108,7 +107,7 @@ class _Checker:
 
     def _helm(self, comp: Component, i: int, exact: set[tuple[str, str, str]]) -> None:
         subject, helm = f"component/{comp.id}", comp.helm[i]
-        key = helm_identity(comp, i)
+        key = comp.helmrelease(i)
         hr = self.hrs.get(key)
         moved = False
         if hr is None:
@@ -125,7 +124,7 @@ class _Checker:
             return
         self.claimed.add(("HelmRelease", hr.namespace, hr.name))
         what = f"HelmRelease {hr.namespace}/{hr.name}"
-        into = helm_installs_into(comp, i)
+        into = comp.installs_into(i)
         ns_at: tuple[str | int, ...] = ("helm", i, "namespace") if helm.namespace else ("namespace",)
         deploys = len(comp.helm) + (comp.kustomization is not None)
         fix_at = ns_at if helm.namespace or deploys == 1 else ("helm", i, "namespace")
@@ -173,7 +172,7 @@ class _Checker:
         verb: str,
     ) -> None:
         observed = hr.chart if name == "chart.name" else hr.version
-        if documented == observed:
+        if documented == observed or (name == "chart.version" and same(documented, observed)):
             return
         self.out.add(
             "mismatch",
@@ -193,7 +192,8 @@ class _Checker:
     def _kustomization(self, comp: Component) -> None:
         subject, spec = f"component/{comp.id}", comp.kustomization
         assert spec is not None
-        key = kustomization_identity(comp)
+        key = comp.kustomization_ref()
+        assert key is not None
         ks: ObservedKustomization | None = self.kss.get(key)
         what = f"Flux Kustomization {key[0]}/{key[1]}"
         if ks is None:

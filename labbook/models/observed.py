@@ -2,7 +2,8 @@
 
 ``sources/flux`` returns a :class:`FluxObserved` (the Flux objects in Git);
 ``sources/cluster`` and ``sources/snapshot`` a :class:`ClusterObserved` (nodes,
-live Flux status and the RDMA plumbing); ``sources/prose`` a
+live Flux status and the RDMA plumbing; its models are in
+:mod:`labbook.models.cluster`); ``sources/prose`` a
 :class:`DocsObserved` (figures stated in the docs). The types say what each
 source fills in. The drift engine compares one with the inventory and never
 reads anything itself.
@@ -14,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from labbook.models.cluster import ClusterObserved
 from labbook.models.location import Location
 from labbook.models.report import ReportWarning
 
@@ -23,7 +25,7 @@ class _Obs(BaseModel):
 
 
 class ObservedHelmRelease(_Obs):
-    """A HelmRelease, from Git or from the cluster."""
+    """A HelmRelease, as Git pins it."""
 
     namespace: str
     """Namespace of the HelmRelease object."""
@@ -34,19 +36,15 @@ class ObservedHelmRelease(_Obs):
     chart: str | None = None
     """Chart name (``spec.chart.spec.chart``, or the OCI artifact's last path segment)."""
     version: str | None = None
-    """Chart version pinned in Git, or deployed in the cluster."""
+    """Chart version pinned in Git."""
     source_kind: str | None = None
     """Kind of the chart source (``HelmRepository``, ``OCIRepository`` …)."""
     source_name: str | None = None
     """Name of the chart source."""
     source_namespace: str | None = None
     """Namespace of the chart source."""
-    ready: bool | None = None
-    """The Ready condition (cluster only)."""
-    ready_message: str | None = None
-    """The Ready condition's message (cluster only)."""
     origin: Location
-    """Where it was read: repo file:line or cluster object."""
+    """Where it was read: repo file:line."""
 
     @property
     def installs_into(self) -> str:
@@ -88,92 +86,8 @@ class ObservedKustomization(_Obs):
     """``spec.dependsOn`` as ``namespace/name``."""
     target_namespace: str | None = None
     """``spec.targetNamespace``."""
-    ready: bool | None = None
-    """The Ready condition (cluster only)."""
-    ready_message: str | None = None
-    """The Ready condition's message (cluster only)."""
-    revision: str | None = None
-    """``status.lastAppliedRevision`` (cluster only)."""
     origin: Location
     """Where it was read."""
-
-
-class ObservedNode(_Obs):
-    """A cluster node as the kubelet reports it."""
-
-    name: str
-    """Node name."""
-    roles: list[str] = []
-    """From ``node-role.kubernetes.io/*`` labels."""
-    arch: str | None = None
-    """``kubernetes.io/arch``."""
-    os_image: str | None = None
-    """``status.nodeInfo.osImage``, e.g. ``Talos (v1.11.5)``."""
-    kernel: str | None = None
-    """``status.nodeInfo.kernelVersion``."""
-    kubelet: str | None = None
-    """``status.nodeInfo.kubeletVersion``."""
-    cpu: int | None = None
-    """``capacity.cpu``: hardware threads."""
-    memory_ki: int | None = None
-    """``capacity.memory`` in KiB."""
-    gpus: int = 0
-    """``capacity["nvidia.com/gpu"]``."""
-    gpu_product: str | None = None
-    """``nvidia.com/gpu.product`` label."""
-    resources: dict[str, int] = {}
-    """Other extended resources read (SR-IOV pools)."""
-    labels: dict[str, str] = {}
-    """Node labels read (cluster check: matched against DaemonSet node selectors)."""
-    origin: Location
-    """The Node object."""
-
-
-class ObservedNetwork(_Obs):
-    """A Multus NetworkAttachmentDefinition."""
-
-    namespace: str
-    """Namespace."""
-    name: str
-    """Name."""
-    resource_name: str | None = None
-    """``k8s.v1.cni.cncf.io/resourceName`` annotation."""
-    cni: str | None = None
-    """``type`` in the CNI config."""
-    origin: Location
-    """The NAD object."""
-
-
-class ObservedSriovPool(_Obs):
-    """One entry of the SR-IOV device plugin's ``resourceList``."""
-
-    resource_name: str
-    """Full resource name, prefix included."""
-    vendors: list[str] = []
-    """``selectors.vendors``."""
-    devices: list[str] = []
-    """``selectors.devices``."""
-    pf_names: list[str] = []
-    """``selectors.pfNames``."""
-    origin: Location
-    """The ConfigMap."""
-
-
-class ObservedDaemonSet(_Obs):
-    """A DaemonSet the RDMA/GPU stack depends on."""
-
-    namespace: str
-    """Namespace."""
-    name: str
-    """Name."""
-    desired: int = 0
-    """``status.desiredNumberScheduled``."""
-    ready: int = 0
-    """``status.numberReady``."""
-    node_selector: dict[str, str] = {}
-    """``spec.template.spec.nodeSelector``."""
-    origin: Location
-    """The DaemonSet object."""
 
 
 class ObservedFigure(_Obs):
@@ -247,27 +161,6 @@ class FluxObserved(_Observation):
         return lines
 
 
-class ClusterObserved(_Observation):
-    """What a live cluster or a snapshot of it reports (``sources/cluster``, ``sources/snapshot``)."""
-
-    source: Literal["cluster"] = "cluster"
-    """Which kind of source."""
-    nodes: list[ObservedNode] = []
-    """Nodes."""
-    helmreleases: list[ObservedHelmRelease] = []
-    """HelmReleases and their live status."""
-    kustomizations: list[ObservedKustomization] = []
-    """Flux Kustomizations and their live status."""
-    networks: list[ObservedNetwork] = []
-    """NetworkAttachmentDefinitions."""
-    sriov_pools: list[ObservedSriovPool] = []
-    """SR-IOV device plugin resource pools."""
-    daemonsets: list[ObservedDaemonSet] = []
-    """DaemonSets of the GPU/RDMA stack."""
-    absent_kinds: list[str] = []
-    """API kinds the cluster does not serve (CRD not installed), e.g. ``HelmRelease``."""
-
-
 class DocsObserved(_Observation):
     """Figures and names stated in the owner's prose (``sources/prose``)."""
 
@@ -281,3 +174,14 @@ class DocsObserved(_Observation):
 
 Observed = FluxObserved | ClusterObserved | DocsObserved
 """Any source's observation."""
+
+__all__ = [
+    "ClusterObserved",
+    "DocsObserved",
+    "FluxObserved",
+    "Observed",
+    "ObservedFigure",
+    "ObservedHelmRelease",
+    "ObservedKustomization",
+    "ObservedSource",
+]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Literal
 
 from pydantic import AnyHttpUrl, Field, model_validator
 
 from labbook.models.base import Arch, Id, Model, Text
+
+FLUX_NAMESPACE = "flux-system"
+"""Namespace of a Flux Kustomization whose ``flux:`` reference names none (where ``flux bootstrap`` puts them)."""
 
 SourceKind = Literal["HelmRepository", "OCIRepository", "GitRepository", "HelmChart", "Bucket"]
 """Flux source kinds a HelmRelease can take its chart from."""
@@ -91,6 +95,32 @@ class Component(Model):
     runs_on: RunsOn | None = None
     """Restrictions on where it runs; everywhere when absent."""
 
+    def helmrelease(self, index: int) -> tuple[str, str]:
+        """``(namespace, name)`` of the HelmRelease deploying ``helm[index]``.
+
+        The name is ``helm[index].flux.name``, else the component id; the namespace is
+        ``helm[index].flux.namespace``, else ``helm[index].namespace``, else the component's.
+        """
+        helm = self.helm[index]
+        name = helm.flux.name if helm.flux else self.id
+        namespace = (helm.flux.namespace if helm.flux else None) or helm.namespace or self.namespace
+        return namespace, name
+
+    def installs_into(self, index: int) -> str:
+        """Namespace ``helm[index]`` installs its workloads into: its own, else the component's."""
+        return self.helm[index].namespace or self.namespace
+
+    def kustomization_ref(self) -> tuple[str, str] | None:
+        """``(namespace, name)`` of the Flux Kustomization deploying the component, if any.
+
+        The name is ``kustomization.flux.name``, else the component id; the namespace is
+        ``kustomization.flux.namespace``, else ``flux-system``.
+        """
+        if self.kustomization is None:
+            return None
+        flux = self.kustomization.flux
+        return (flux.namespace if flux and flux.namespace else FLUX_NAMESPACE), (flux.name if flux else self.id)
+
     @model_validator(mode="after")
     def _deployed_somehow(self) -> Component:
         if not self.helm and self.kustomization is None:
@@ -134,6 +164,12 @@ class Platform(Model):
     def components(self) -> list[Component]:
         """Every component, in display order."""
         return [c for cat in self.categories for c in cat.components]
+
+    def ignores(self, kind: str, namespace: str, name: str) -> bool:
+        """Whether an ``ignore:`` rule leaves this Flux object out of the docs on purpose."""
+        return any(
+            r.kind == kind and fnmatchcase(name, r.name) and fnmatchcase(namespace, r.namespace) for r in self.ignore
+        )
 
     def component(self, cid: str) -> Component | None:
         """The component with id ``cid``, if any."""

@@ -9,13 +9,40 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from labbook.models.location import Location
 
-__all__ = ["Counts", "DriftLabel", "Finding", "FindingCode", "Location", "Report", "ReportWarning"]
+__all__ = ["Counts", "DriftLabel", "Finding", "FindingCode", "Location", "Report", "ReportWarning", "three_way"]
 
-FindingCode = Literal["missing", "undocumented", "mismatch", "not-ready"]
-"""What kind of drift a finding is."""
+FindingCode = Literal["missing", "undocumented", "mismatch", "not-ready", "unschedulable", "suspended"]
+"""What kind of drift a finding is: ``unschedulable`` is a cordoned node, ``suspended`` a Flux object
+whose reconciliation is suspended."""
 
 DriftLabel = Literal["docs-stale", "not-reconciled", "out-of-band"]
 """Three-way verdict for a version that differs between docs, Git and cluster."""
+
+
+def three_way(
+    *,
+    docs_match_git: bool,
+    desired_matches_git: bool,
+    runs_desired: bool,
+    flux_reason: bool,
+    git_not_applied: bool = False,
+) -> DriftLabel:
+    """The label of a field that differs, from docs D, Git G, the cluster's desired C and running R.
+
+    - ``out-of-band``: C ≠ G, someone changed the object in the cluster (``not-reconciled``
+      instead when Flux itself applied C and has not applied Git's commit yet:
+      ``git_not_applied``);
+    - ``docs-stale``: D ≠ G and C = G;
+    - ``not-reconciled``: C = G and R ≠ C, and Flux says why (not applied yet, or the upgrade failed);
+    - ``out-of-band``: C = G and R ≠ C with no Flux-driven reason.
+    """
+    if not desired_matches_git:
+        return "not-reconciled" if git_not_applied else "out-of-band"
+    if not docs_match_git:
+        return "docs-stale"
+    if not runs_desired and flux_reason:
+        return "not-reconciled"
+    return "out-of-band"
 
 
 class _Out(BaseModel):
@@ -26,7 +53,7 @@ class Finding(_Out):
     """One difference between what the docs claim and what a source shows."""
 
     code: FindingCode
-    """``missing``, ``undocumented``, ``mismatch`` or ``not-ready``."""
+    """``missing``, ``undocumented``, ``mismatch``, ``not-ready``, ``unschedulable`` or ``suspended``."""
     subject: str
     """What it is about: ``component/<id>``, ``node/<name>``, ``rdma/<id>``, ``docs/<file>``."""
     field: str | None = None

@@ -1,11 +1,7 @@
 """The Platform page: every component by category, and how Flux deploys it.
 
-Names follow the team's convention for a documented component: the HelmRelease
-of ``helm[i]`` is ``helm[i].flux.name`` or the component id, in
-``helm[i].flux.namespace``, else ``helm[i].namespace``, else the component
-namespace; it installs into ``helm[i].namespace`` or the component namespace.
-A Kustomization is ``kustomization.flux.name`` or the component id, in
-``kustomization.flux.namespace`` or ``flux-system``.
+Flux object names follow the rule on the model: :meth:`Component.helmrelease`,
+:meth:`Component.installs_into` and :meth:`Component.kustomization_ref`.
 """
 
 from __future__ import annotations
@@ -20,15 +16,16 @@ from labbook.render.text import code, href, join_words, md, rel, table
 
 def helmrelease_ref(component: Component, helm: HelmDeploy) -> tuple[str, str, str]:
     """HelmRelease namespace and name, and the namespace it installs into."""
-    name = helm.flux.name if helm.flux else component.id
-    namespace = (helm.flux.namespace if helm.flux else None) or helm.namespace or component.namespace
-    return namespace, name, helm.namespace or component.namespace
+    i = next(i for i, h in enumerate(component.helm) if h is helm)
+    namespace, name = component.helmrelease(i)
+    return namespace, name, component.installs_into(i)
 
 
 def kustomization_ref(component: Component, kustomization: KustomizationDeploy) -> tuple[str, str]:
     """Flux Kustomization namespace and name."""
-    flux = kustomization.flux
-    return (flux.namespace if flux else None) or "flux-system", flux.name if flux else component.id
+    ref = component.kustomization_ref()
+    assert ref is not None and component.kustomization is kustomization
+    return ref
 
 
 def helm_text(component: Component, helm: HelmDeploy) -> str:

@@ -1,10 +1,12 @@
 """Snapshot files: the cluster facts the checker uses, recorded for offline checks.
 
-A snapshot holds API objects cut down to the fields in
-:mod:`labbook.sources.cluster.wire`, filtered further to the node labels,
-capacities, annotations and conditions the check reads. Secrets are never
-read; ``managedFields`` and ``last-applied-configuration`` never survive the
-cut. Loading a snapshot runs the same validation and parsing as a live read,
+A snapshot holds API objects cut down by each kind's projection
+(:meth:`labbook.sources.cluster.kinds.base.Kind.project`) to the fields, node
+labels, capacities, annotations and conditions the check reads. Secrets are
+never read; ``last-applied-configuration`` never survives the cut, and of
+``managedFields`` only the manager of the one compared field (a chart version,
+an OCI ref) does, with that field's path. Loading a snapshot runs the same
+validation and parsing as a live read,
 strictly: unknown fields, wrong types and reads the current inventory needs but
 the snapshot never made are bad input (exit 2) with ``file:line:col``.
 
@@ -13,8 +15,7 @@ This module never imports ``kubernetes``.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,16 +28,18 @@ from labbook.errors import BadInput, Problem
 from labbook.files import display, read_bytes
 from labbook.load.errors import problems_from_validation
 from labbook.load.yaml import LoadError, decode, parse
-from labbook.models.observed import ClusterObserved
+from labbook.models.cluster import ClusterObserved
 from labbook.sources.cluster import parse as cluster_parse
-from labbook.sources.cluster import wire
-from labbook.sources.cluster.plan import NAD_RESOURCE_ANNOTATION, ROLE_PREFIX, SRIOV_CONFIG_KEY, ReadPlan
+from labbook.sources.cluster.kinds import BY_TYPE, KINDS
+from labbook.sources.cluster.plan import ReadPlan
+from labbook.sources.cluster.wire import Typed
 
 FORMAT = 1
 """``labbook_snapshot`` version written and understood."""
 HEADER = """\
 # labbook cluster snapshot: the facts `labbook drift cluster --snapshot` checks, and nothing else.
-# Written by `labbook snapshot`; no Secrets are read, managedFields and last-applied annotations are dropped.
+# Written by `labbook snapshot`; no Secrets are read, last-applied annotations are dropped, and of
+# managedFields only the manager of a compared field (chart version, OCI ref) is kept.
 """
 
 
@@ -69,7 +72,7 @@ class Snapshot:
     """Context it was taken from."""
     taken_at: datetime
     """When it was taken."""
-    objects: list[wire.WireObject]
+    objects: list[Typed]
     """Validated objects."""
     absent_kinds: list[str]
     """Kinds not served."""
@@ -83,10 +86,10 @@ class Snapshot:
         """The observed cluster, parsed exactly as a live read is."""
         return cluster_parse.observe(
             self.objects,
+            plan,
             target=self.file,
             revision=self.stamp,
-            resources=plan.capacity,
-            labels=plan.labels,
+            observed_at=self.taken_at,
             absent_kinds=self.absent_kinds,
         )
 
@@ -96,86 +99,7 @@ def stamp(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def read_key(path: str, field_selector: str | None) -> str:
-    """How a read is recorded: ``/api/v1/nodes`` or ``…/daemonsets?fieldSelector=metadata.name=x``."""
-    return path + (f"?fieldSelector={field_selector}" if field_selector else "")
-
-
 # --- writing -----------------------------------------------------------------------------------------
-
-
-def _meta(obj: wire.WireObject, **extra: Any) -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": obj.metadata.name}
-    if obj.metadata.namespace:
-        meta["namespace"] = obj.metadata.namespace
-    meta.update({k: v for k, v in extra.items() if v})
-    return meta
-
-
-def _ready(conditions: list[wire.Condition]) -> list[dict[str, Any]]:
-    return [c.model_dump(by_alias=True, exclude_none=True) for c in conditions if c.type == "Ready"]
-
-
-def _nad_config(config: str | None) -> str | None:
-    cni, problem = cluster_parse.cni_type(config)
-    return config if problem or cni is None else json.dumps({"type": cni})
-
-
-def _sriov_config(text: str) -> str:
-    try:
-        entries = cluster_parse.sriov_resources(text)
-    except ValueError:
-        return text  # keep it as found: the check reports it
-    keep = []
-    for e in entries:
-        sel = e.get("selectors")
-        sel = [sel] if isinstance(sel, dict) else sel if isinstance(sel, list) else []
-        cut = [{k: s[k] for k in ("vendors", "devices", "pfNames") if k in s} for s in sel if isinstance(s, dict)]
-        entry = {k: e[k] for k in ("resourceName", "resourcePrefix") if k in e}
-        keep.append({**entry, "selectors": cut[0] if len(cut) == 1 else cut})
-    return json.dumps({"resourceList": keep}, indent=2) + "\n"
-
-
-def project(obj: wire.WireObject, plan: ReadPlan, node_label_keys: Iterable[str] = ()) -> dict[str, Any]:
-    """``obj`` as the snapshot records it: only the fields and keys the check reads."""
-    head: dict[str, Any] = {"apiVersion": obj.api_version, "kind": obj.kind}
-    if isinstance(obj, wire.Node):
-        wanted = set(plan.labels) | set(node_label_keys)
-        labels = {k: v for k, v in obj.metadata.labels.items() if k in wanted or k.startswith(ROLE_PREFIX)}
-        status: dict[str, Any] = {
-            "capacity": {k: obj.status.capacity[k] for k in plan.capacity if k in obj.status.capacity}
-        }
-        if obj.status.node_info:
-            status["nodeInfo"] = obj.status.node_info.model_dump(by_alias=True, exclude_none=True)
-        return {**head, "metadata": _meta(obj, labels=dict(sorted(labels.items()))), "status": status}
-    if isinstance(obj, wire.HelmRelease):
-        spec = obj.spec.model_dump(by_alias=True, exclude_none=True)
-        hr_status: dict[str, Any] = {"conditions": _ready(obj.status.conditions)}
-        if obj.status.history:
-            hr_status["history"] = [obj.status.history[0].model_dump(by_alias=True, exclude_none=True)]
-        if obj.status.last_attempted_revision:
-            hr_status["lastAttemptedRevision"] = obj.status.last_attempted_revision
-        return {**head, "metadata": _meta(obj), **({"spec": spec} if spec else {}), "status": hr_status}
-    if isinstance(obj, wire.Kustomization):
-        ks_status: dict[str, Any] = {"conditions": _ready(obj.status.conditions)}
-        if obj.status.last_applied_revision:
-            ks_status["lastAppliedRevision"] = obj.status.last_applied_revision
-        return {**head, "metadata": _meta(obj), "status": ks_status}
-    if isinstance(obj, wire.NetworkAttachmentDefinition):
-        notes = {k: v for k, v in obj.metadata.annotations.items() if k == NAD_RESOURCE_ANNOTATION}
-        config = _nad_config(obj.spec.config)
-        return {**head, "metadata": _meta(obj, annotations=notes), "spec": {"config": config} if config else {}}
-    if isinstance(obj, wire.ConfigMap):
-        data = {SRIOV_CONFIG_KEY: _sriov_config(obj.data[SRIOV_CONFIG_KEY])} if SRIOV_CONFIG_KEY in obj.data else {}
-        return {**head, "metadata": _meta(obj), "data": data}
-    assert isinstance(obj, wire.DaemonSet)
-    selector = obj.spec.template.spec.node_selector
-    return {
-        **head,
-        "metadata": _meta(obj),
-        "spec": {"template": {"spec": {"nodeSelector": dict(selector)}}} if selector else {},
-        "status": obj.status.model_dump(by_alias=True),
-    }
 
 
 class _Dumper(yaml.SafeDumper):
@@ -191,22 +115,22 @@ _Dumper.add_representer(str, _str)
 
 
 def render(
-    objects: Sequence[wire.WireObject],
+    objects: Sequence[Typed],
     plan: ReadPlan,
     *,
     context: str,
     taken_at: datetime,
     absent_kinds: Sequence[str] = (),
 ) -> str:
-    """The snapshot file's text: header comment, envelope, projected objects in read order."""
-    selector_keys = {k for o in objects if isinstance(o, wire.DaemonSet) for k in o.spec.template.spec.node_selector}
+    """The snapshot file's text: header comment, envelope, each object projected by its kind, in read order."""
+    ctx = cluster_parse.read_context(objects, plan)
     doc = {
         "labbook_snapshot": FORMAT,
         "context": context,
         "taken_at": stamp(taken_at),
-        "reads": [read_key(c.path, c.field_selector) for c in plan.calls],
+        "reads": [c.key for c in plan.calls],
         "absent_kinds": list(absent_kinds),
-        "objects": [project(o, plan, selector_keys) for o in objects],
+        "objects": [BY_TYPE[(o.api_version, o.kind)].project(o, ctx) for o in objects],
     }
     body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
     return HEADER + body
@@ -226,7 +150,7 @@ def _mark(tree: Any, *path: str | int) -> tuple[int | None, int | None]:
     return mark if mark else (None, None)
 
 
-def _duplicates(shown: str, tree: Any, objects: list[wire.WireObject], index: list[int]) -> list[Problem]:
+def _duplicates(shown: str, tree: Any, objects: list[Typed], index: list[int]) -> list[Problem]:
     seen: dict[str, int] = {}
     out = []
     for obj, i in zip(objects, index, strict=True):
@@ -272,7 +196,7 @@ def load(path: Path, plan: ReadPlan) -> Snapshot:
             problems += problems_from_validation(shown, raw[b.index], b.model, b.error, loc_prefix=("objects", b.index))
     valid_index = [i for i in range(len(raw)) if i not in {b.index for b in bad}]
     problems += _duplicates(shown, tree, good, valid_index)
-    known_kinds = sorted({k for _, k in wire.MODELS})
+    known_kinds = sorted({k.kind for k in KINDS})
     for i, kind in enumerate(envelope.absent_kinds):
         if kind not in known_kinds:
             line, col = _mark(tree, "absent_kinds", i)
@@ -286,14 +210,14 @@ def load(path: Path, plan: ReadPlan) -> Snapshot:
             )
     made = set(envelope.reads)
     for call in plan.calls:
-        if read_key(call.path, call.field_selector) not in made:
+        if call.key not in made:
             line, col = tree.key_marks.get("reads") or _mark(tree, "reads")
             problems.append(
                 Problem(
                     shown,
                     line,
                     col,
-                    f"reads: the inventory needs {call.describe()} ({read_key(call.path, call.field_selector)}), "
+                    f"reads: the inventory needs {call.describe()} ({call.key}), "
                     "which this snapshot never read "
                     "(expected a snapshot taken with this inventory: run labbook snapshot again)",
                 )

@@ -197,9 +197,16 @@ def test_paths_compare_normalized(a, b):
     assert normalize_path(a) == normalize_path(b)
 
 
-def test_versions_compare_exactly_as_pinned(inventory, example):
-    report = compare(inventory, _replace_hr(example, "kgateway", version="2.1.1"))
-    assert [(f.field, f.documented, f.observed) for f in report.findings] == [("chart.version", "v2.1.1", "2.1.1")]
+@pytest.mark.parametrize("pinned", ["2.1.1", "v2.1.1", "2.1.1+41b39ad27d99"])
+def test_versions_compare_as_semver(inventory, example, pinned):
+    # documented v2.1.1: a leading v and +build metadata do not make another version
+    assert compare(inventory, _replace_hr(example, "kgateway", version=pinned)).in_sync
+
+
+def test_other_versions_and_ranges_still_differ(inventory, example):
+    for pinned in ("2.1.2", "2.1.1-rc.1", ">=2.1.0"):
+        report = compare(inventory, _replace_hr(example, "kgateway", version=pinned))
+        assert [(f.field, f.documented, f.observed) for f in report.findings] == [("chart.version", "v2.1.1", pinned)]
 
 
 def test_unresolved_chart_is_a_mismatch_that_is_not_fixable(inventory, example):

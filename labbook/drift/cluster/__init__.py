@@ -1,63 +1,71 @@
 """Cluster drift: the inventory against a live cluster or a snapshot. Pure: no I/O.
 
-:func:`compare_cluster` takes the inventory, the cluster as observed and, for
-three-way labels, the Flux repository as observed, and returns a
+:func:`compare_cluster` runs the comparison of every kind in
+:data:`labbook.sources.cluster.kinds.KINDS`, in table order, and returns a
 :class:`Report` in the same shape and with the same codes as Flux drift:
 
-- ``node/<name>``: missing and extra nodes; architecture, CPU threads, memory
-  (within ``hardware.memory_tolerance_percent``), GPU count and product, the
-  control-plane role, and the Talos version where documented;
-- ``component/<id>``: the HelmRelease exists, installs where documented, runs the
-  documented chart and version, and is Ready; a Kustomization exists and is
-  Ready; the NVIDIA device plugin and Multus DaemonSets run where they should;
-- ``rdma/sriov``: the device plugin's pool, its selectors, VFs per node, its
-  DaemonSet; ``rdma/<nad>``: each NetworkAttachmentDefinition and its pool;
+- ``node/<name>``: Ready, cordoned, architecture, CPU threads, memory, GPUs,
+  role, Talos version; and, as consequences, what a node's state explains (a
+  taint that keeps a documented DaemonSet off, pods that cannot be ready, VFs);
+- ``component/<id>``: HelmReleases (chart, version three ways with ``--repo``,
+  suspended, Ready), Kustomizations (suspended, Ready, behind Git), the NVIDIA
+  device plugin and Multus DaemonSets;
+- ``rdma/sriov``: the device plugin's pool, its selectors, VFs per node (capacity
+  and healthy), its DaemonSet; ``rdma/<nad>``: each NetworkAttachmentDefinition;
 - a kind the cluster does not serve (CRD not installed) is one ``missing``
   finding, and the objects of that kind are not compared one by one.
+
+Subjects are reported nodes first, then components, then RDMA, each in inventory
+order followed by undocumented objects.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from labbook.drift.cluster.nodes import compare_nodes
-from labbook.drift.cluster.platform import compare_components, same_version, three_way
-from labbook.drift.cluster.rdma import compare_daemonsets, compare_networks, compare_sriov
 from labbook.drift.findings import Findings
+from labbook.models.cluster import ClusterObserved
 from labbook.models.inventory import Inventory
-from labbook.models.observed import ClusterObserved, FluxObserved
+from labbook.models.observed import FluxObserved
 from labbook.models.report import Report
-from labbook.sources.cluster.plan import MULTUS_COMPONENT, daemonset_targets, helm_identity, read_plan
+from labbook.sources.cluster.kinds import KINDS, CompareContext
+from labbook.sources.cluster.plan import read_plan
 
-__all__ = ["compare_cluster", "same_version", "three_way"]
+__all__ = ["compare_cluster"]
 
-_PROVIDER = {"HelmRelease": "flux", "Kustomization": "flux", "NetworkAttachmentDefinition": MULTUS_COMPONENT}
-"""The component whose CRDs serve each kind."""
+_GROUPS = ("node", "component", "rdma")
+"""Subject kinds, in report order."""
 
 
-def _absent(out: Findings, inv: Inventory, seen: ClusterObserved) -> None:
-    plan = read_plan(inv)
-    for kind in seen.absent_kinds:
-        call = next((c for c in plan.calls if c.kind == kind), None)
-        provider = _PROVIDER.get(kind)
-        if provider and inv.platform.component(provider):
-            subject = f"component/{provider}"
-        elif kind == "NetworkAttachmentDefinition" and inv.rdma.networks:
+def _documented_subjects(out: Findings, inv: Inventory) -> None:
+    for node in inv.hardware.nodes:
+        out.checked(f"node/{node.name}")
+    for comp in inv.platform.components:
+        out.checked(f"component/{comp.id}")
+    if inv.rdma.sriov is not None:
+        out.checked("rdma/sriov")
+    for nad in inv.rdma.networks:
+        out.checked(f"rdma/{nad.name}")
+
+
+def _absent(ctx: CompareContext) -> None:
+    inv, plan = ctx.inventory, ctx.plan
+    for kind in KINDS:
+        if kind.kind not in ctx.seen.absent_kinds:
+            continue
+        call = next((c for c in plan.calls if c.kind == kind.kind), None)
+        if kind.provider and inv.platform.component(kind.provider):
+            subject = f"component/{kind.provider}"
+        elif kind.kind == "NetworkAttachmentDefinition" and inv.rdma.networks:
             subject = f"rdma/{inv.rdma.networks[0].name}"
         else:
-            subject = next((f"component/{c.id}" for c in inv.platform.components if c.helm or c.kustomization), "")
-        count = {
-            "HelmRelease": len({helm_identity(c, i) for c in inv.platform.components for i in range(len(c.helm))}),
-            "Kustomization": sum(1 for c in inv.platform.components if c.kustomization),
-            "NetworkAttachmentDefinition": len(inv.rdma.networks),
-        }.get(kind, 0)
-        api = f"{kind} ({call.api_version})" if call else kind
-        crd = call.resource if call else kind
-        out.add(
+            subject = next((f"component/{c.id}" for c in inv.platform.components), "")
+        crd = call.resource if call else kind.kind
+        ctx.out.add(
             "missing",
             subject,
-            f"the cluster does not serve {api}: the CRD {crd} is not installed, "
-            f"so {count} documented object(s) of that kind could not be checked",
+            f"the cluster does not serve {kind.kind} ({kind.api_version}): the CRD {crd} is not installed, "
+            f"so {kind.documented(inv)} documented object(s) of that kind could not be checked",
             field="crd",
             documented=crd,
             observed=None,
@@ -65,26 +73,34 @@ def _absent(out: Findings, inv: Inventory, seen: ClusterObserved) -> None:
 
 
 def compare_cluster(
-    inventory: Inventory, seen: ClusterObserved, *, generated_at: datetime, git: FluxObserved | None = None
+    inventory: Inventory,
+    seen: ClusterObserved,
+    *,
+    generated_at: datetime,
+    git: FluxObserved | None = None,
+    git_commit: str | None = None,
 ) -> Report:
-    """Every documented fact the cluster can confirm, as a report; ``git`` adds three-way labels."""
+    """Every documented fact the cluster can confirm, as a report.
+
+    ``git`` (the Flux repository) adds three-way labels; ``git_commit`` (the commit of a
+    ``--repo`` git checkout) compares each Kustomization's last applied revision with it.
+    """
     out = Findings(inventory)
-    compare_nodes(out, inventory.hardware.nodes, seen.nodes, inventory.hardware.memory_tolerance_percent)
-    compare_components(out, inventory.platform, seen, git)
-    targets = daemonset_targets(inventory)
-    compare_daemonsets(out, tuple(t for t in targets if t.subject.startswith("component/")), seen)
-    compare_sriov(out, inventory.rdma, seen)
-    compare_daemonsets(out, tuple(t for t in targets if not t.subject.startswith("component/")), seen)
-    compare_networks(out, inventory.rdma, seen)
-    _absent(out, inventory, seen)
-    order = {s: i for i, s in enumerate(out.subjects)}
+    _documented_subjects(out, inventory)
+    ctx = CompareContext(out, inventory, seen, read_plan(inventory), git, git_commit)
+    for kind in KINDS:
+        kind.compare(ctx)
+    _absent(ctx)
+    met = {s: i for i, s in enumerate(out.subjects)}
+    subjects = sorted(out.subjects, key=lambda s: (_GROUPS.index(s.partition("/")[0]), met[s]))
+    order = {s: i for i, s in enumerate(subjects)}
     findings = sorted(out.findings, key=lambda f: order[f.subject])  # stable: grouped by subject, met order kept
     return Report(
         source="cluster",
         target=seen.target,
         revision=seen.revision,
         generated_at=generated_at,
-        subjects=out.subjects,
+        subjects=subjects,
         findings=findings,
         warnings=list(seen.warnings),
     )

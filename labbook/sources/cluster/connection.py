@@ -3,34 +3,34 @@
 Each run builds its own :class:`ApiClient` (never the global default), from a
 kubeconfig (``new_client_from_config``) or from the pod's service account
 (``InClusterConfigLoader``, whose token and CA paths can be pointed elsewhere).
-Retries are off: a failed read is reported at once, never "in sync". Errors of
-the client and of urllib3 become one :class:`SourceUnavailable` line that says
-what failed and what to do.
+Retries are off: a failed read is reported at once, never "in sync"
+(:mod:`.failures` turns each error into one line). A bad kubeconfig is one
+line too, and so is ``insecure-skip-tls-verify``: one warning instead of
+urllib3's warning per request.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import os
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import urllib3
 import yaml
 from kubernetes import client, config
-from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
 from labbook.errors import BadInput, Problem, SourceUnavailable
 from labbook.files import display
-from labbook.sources.cluster.plan import ListCall
 
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 """Where Kubernetes mounts a pod's service-account token and CA."""
-RBAC_HINT = "apply deploy/rbac.yaml, or add the rule to the role bound to this account"
-"""What to do about a 403."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class Connection:
     """Per-request timeout in seconds."""
     requests: int = field(default=0)
     """Requests sent so far."""
+    server_time: datetime | None = None
+    """The API server's clock at its last answer (``Date`` header)."""
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -77,6 +79,50 @@ class Connection:
     def where(self) -> str:
         """The prefix of every message: the credentials file and context."""
         return f"{self.credentials} (context {self.context})"
+
+    @property
+    def insecure(self) -> bool:
+        """TLS verification is off (``insecure-skip-tls-verify`` in the kubeconfig)."""
+        return not self.api.configuration.verify_ssl
+
+    def warning(self) -> str | None:
+        """The one line to print when the server's certificate is not verified."""
+        if not self.insecure:
+            return None
+        return (
+            f"labbook: warning: {self.where()}: insecure-skip-tls-verify is set, so the identity of "
+            f"{self.server} is not verified (remove it and set certificate-authority-data to check it)"
+        )
+
+
+class _Captured(logging.Handler):
+    """Collects what the kubeconfig loader logs (it reports exec plugin failures with ``logging.error``)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+@contextmanager
+def _captured_log() -> Iterator[_Captured]:
+    handler, root = _Captured(), logging.getLogger()
+    root.addHandler(handler)  # with a handler present, logging.error() no longer calls basicConfig()
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+
+
+@contextmanager
+def quiet_tls(conn: Connection) -> Iterator[None]:
+    """No urllib3 ``InsecureRequestWarning`` per request: :meth:`Connection.warning` says it once."""
+    with warnings.catch_warnings():
+        if conn.insecure:
+            warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+        yield
 
 
 def _configuration() -> Any:
@@ -116,22 +162,34 @@ def _from_kubeconfig(target: Target) -> Connection:
                 Problem(shown, None, None, f"no context {target.context!r} (expected one of: {', '.join(names)})")
             )
         cfg = _configuration()
-        api = config.new_client_from_config(
-            config_file=path, context=context, persist_config=False, client_configuration=cfg
-        )
+        with _captured_log() as log:
+            api = config.new_client_from_config(
+                config_file=path, context=context, persist_config=False, client_configuration=cfg
+            )
     except BadInput:
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise BadInput(Problem(shown, line, col, f"invalid YAML: {exc} (expected a kubeconfig)")) from exc
+        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise BadInput(Problem(shown, line, col, f"invalid YAML: {what} (expected a kubeconfig)")) from exc
     except ConfigException as exc:
-        raise BadInput(Problem(shown, None, None, f"{exc} (expected a usable kubeconfig context)")) from exc
+        text = " ".join(str(exc).split())
+        raise BadInput(Problem(shown, None, None, f"{text} (expected a usable kubeconfig context)")) from exc
     except (TypeError, KeyError, AttributeError, ValueError) as exc:
         raise BadInput(
             Problem(shown, None, None, f"malformed kubeconfig: {exc!r} (expected clusters, users and contexts)")
         ) from exc
-    return Connection(api, context or "(current)", shown, api.configuration.host, target.timeout)
+    conn = Connection(api, context or "(current)", shown, api.configuration.host, target.timeout)
+    if log.messages:
+        api.close()
+        raise SourceUnavailable(
+            f"{conn.where()}: the exec credential plugin failed: {log.messages[0]} "
+            "(expected the context's users[].exec command to print credentials: run it by hand to see why)",
+            reason="auth",
+            target=conn.server,
+        )
+    return conn
 
 
 def _in_cluster(target: Target) -> Connection:
@@ -167,106 +225,3 @@ def _in_cluster(target: Target) -> Connection:
 def connect(target: Target) -> Connection:
     """A new client for ``target``; bad kubeconfigs and missing service accounts are :class:`BadInput`."""
     return _in_cluster(target) if target.in_cluster else _from_kubeconfig(target)
-
-
-def _status_message(exc: ApiException) -> str:
-    try:
-        body = json.loads(exc.body or "")
-    except ValueError:
-        return (exc.body or "").strip()[:200]
-    return str(body.get("message") or "").strip() if isinstance(body, dict) else ""
-
-
-def _scope(call: ListCall) -> str:
-    return f"in namespace {call.namespace}" if call.namespace else "at the cluster scope"
-
-
-def http_error(conn: Connection, call: ListCall, exc: ApiException) -> SourceUnavailable:
-    """An HTTP error status, explained. (A 404 on a CRD is not an error: the caller handles it.)"""
-    where, url = conn.where(), f"{conn.server}{call.path}"
-    status, said = exc.status or 0, _status_message(exc)
-    detail = f": {said}" if said else ""
-    if status == 0:
-        return tls_error(conn, exc.reason or "")
-    if status == 401:
-        msg = (
-            f"GET {url}: 401 Unauthorized: the credentials were rejected "
-            f"(expected a valid token or client certificate: refresh the credentials of context {conn.context})"
-        )
-    elif status == 403:
-        group = call.group or '"" (core)'
-        msg = (
-            f"GET {url}: 403 Forbidden{detail} (expected RBAC verbs get, list on {call.resource} in API group "
-            f"{group} {_scope(call)}: {RBAC_HINT})"
-        )
-    elif status == 404:
-        msg = f"GET {url}: 404 Not Found{detail} (expected a Kubernetes API server at {conn.server})"
-    elif status == 410:
-        msg = f"GET {url}: 410 Gone{detail} (expected the list not to expire while paging: run the check again)"
-    elif status >= 500:
-        msg = (
-            f"GET {url}: {status} {exc.reason or 'Server Error'}{detail} "
-            "(expected a healthy API server: try again, or check the API server's logs)"
-        )
-    else:
-        msg = f"GET {url}: {status} {exc.reason or ''}{detail} (expected 200 OK for a list)"
-    return SourceUnavailable(f"{where}: {msg}", reason=str(status), target=conn.server)
-
-
-def tls_error(conn: Connection, reason: Any) -> SourceUnavailable:
-    """The server's certificate could not be verified."""
-    text = " ".join(str(reason).split())
-    return SourceUnavailable(
-        f"{conn.where()}: TLS verification of {conn.server} failed: {text} "
-        "(expected a server certificate signed by the context's certificate authority: check the CA)",
-        reason="tls",
-        target=conn.server,
-    )
-
-
-def transport_error(conn: Connection, call: ListCall, exc: Exception) -> SourceUnavailable:
-    """Refused, TLS, DNS, timeout or a broken connection, explained."""
-    reason = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason else exc
-    url, where, t = f"{conn.server}{call.path}", conn.where(), f"{conn.timeout:g}"
-    if isinstance(reason, urllib3.exceptions.SSLError):
-        return tls_error(conn, reason)
-    if isinstance(reason, urllib3.exceptions.NameResolutionError):
-        return SourceUnavailable(
-            f"{where}: cannot resolve the host of {conn.server} (expected a resolvable server address in the context)",
-            reason="dns",
-            target=conn.server,
-        )
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return SourceUnavailable(
-            f"{where}: connection to {conn.server} refused (expected an API server listening there: "
-            "check the server address of the context, and that the cluster is up)",
-            reason="refused",
-            target=conn.server,
-        )
-    if isinstance(reason, urllib3.exceptions.ResponseError):  # with retries off, a redirect ends here
-        return SourceUnavailable(
-            f"{where}: GET {url}: the server answered with a redirect "
-            "(expected the API server itself, not a proxy or login page: check the server address of the context)",
-            reason="redirect",
-            target=conn.server,
-        )
-    if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
-        return SourceUnavailable(
-            f"{where}: connecting to {conn.server} timed out after {t} s "
-            "(expected a reachable API server: check the network, or raise --timeout)",
-            reason="timeout",
-            target=conn.server,
-        )
-    if isinstance(reason, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
-        return SourceUnavailable(
-            f"{where}: GET {url}: no answer within {t} s "
-            "(expected a reply in time: check the API server's load, or raise --timeout)",
-            reason="timeout",
-            target=conn.server,
-        )
-    return SourceUnavailable(
-        f"{where}: GET {url}: the connection broke: {' '.join(str(reason).split())} "
-        "(expected a complete HTTP response: check proxies between here and the API server)",
-        reason="broken",
-        target=conn.server,
-    )

@@ -14,18 +14,20 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import urllib3
-from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from labbook.errors import SourceUnavailable
 from labbook.load.errors import problems_from_validation
-from labbook.models.observed import ClusterObserved
-from labbook.sources.cluster import parse, wire
-from labbook.sources.cluster.connection import Connection, Target, connect, http_error, transport_error
+from labbook.models.cluster import ClusterObserved
+from labbook.sources.cluster import parse
+from labbook.sources.cluster.connection import Connection, Target, connect, quiet_tls
+from labbook.sources.cluster.failures import http_error, transport_error
 from labbook.sources.cluster.plan import ListCall, ReadPlan
+from labbook.sources.cluster.wire import Typed
 
 PAGE_SIZE = 500
 """Objects per page, as ``kubectl get`` asks for."""
@@ -36,7 +38,7 @@ _CHUNK = 1 << 16
 class Capture:
     """What one live read returned."""
 
-    objects: list[wire.WireObject]
+    objects: list[Typed]
     """Every object read, validated, in plan order."""
     absent: list[str]
     """Kinds whose CRD is not installed."""
@@ -45,48 +47,38 @@ class Capture:
     server: str
     """API server URL."""
     taken_at: datetime
-    """When the read finished (UTC)."""
+    """When the API server answered the last page (its ``Date`` header), else when the read finished."""
     requests: int = 0
     """HTTP requests sent."""
     pages: dict[str, int] = field(default_factory=dict)
     """Pages per list call (by REST path and selector)."""
+    warning: str | None = None
+    """One line to print: TLS verification is off."""
 
 
-class _Apis:
-    """The typed API objects of one connection, built before any deadline starts.
+def _send(conn: Connection, call: ListCall, token: str | None, limit: int) -> Any:
+    """One GET of a list page, through the client's own request path (auth, TLS, proxy, timeout).
 
-    ``kubernetes.client`` imports its API modules lazily, and ``CoreV1Api`` alone
-    takes a good part of a second: that must not count against a request's timeout.
+    This is what the typed ``list_*`` methods do with ``_preload_content=False``
+    (``ApiClient._call_with_legacy_options``), for any path: no per-kind method to pick.
     """
-
-    def __init__(self, conn: Connection, plan: ReadPlan) -> None:
-        kinds = {c.plural for c in plan.calls if not c.crd}
-        self.core = client.CoreV1Api(conn.api) if kinds & {"nodes", "configmaps"} else None
-        self.apps = client.AppsV1Api(conn.api) if "daemonsets" in kinds else None
-        self.custom = client.CustomObjectsApi(conn.api) if any(c.crd for c in plan.calls) else None
-
-
-def _send(conn: Connection, apis: _Apis, call: ListCall, token: str | None, limit: int) -> Any:
-    kw: dict[str, Any] = {
-        "limit": limit,
-        "_continue": token,
-        "field_selector": call.field_selector,
-        "_preload_content": False,
-        "_request_timeout": conn.timeout,
-    }
-    if call.crd and apis.custom is not None:
-        if call.namespace:
-            return apis.custom.list_namespaced_custom_object(
-                call.group, call.version, call.namespace, call.plural, **kw
-            )
-        return apis.custom.list_cluster_custom_object(call.group, call.version, call.plural, **kw)
-    if call.plural == "nodes" and apis.core is not None:
-        return apis.core.list_node(**kw)
-    if call.plural == "configmaps" and apis.core is not None:
-        return apis.core.list_namespaced_config_map(call.namespace, **kw)
-    if call.plural == "daemonsets" and apis.apps is not None:
-        return apis.apps.list_namespaced_daemon_set(call.namespace, **kw)
-    raise ValueError(f"no reader for {call.path}")  # a plan/reader mismatch: a bug, not user input
+    query: list[tuple[str, Any]] = [("limit", limit)]
+    if token:
+        query.append(("continue", token))
+    if call.field_selector:
+        query.append(("fieldSelector", call.field_selector))
+    request = conn.api.param_serialize(
+        method="GET",
+        resource_path=call.path,
+        query_params=query,
+        header_params={"Accept": "application/json"},
+        auth_settings=["BearerToken"],
+    )
+    response = conn.api.call_api(*request, _request_timeout=conn.timeout)
+    if not 200 <= response.status <= 299:
+        response.read()
+        raise ApiException.from_response(http_resp=response, body=None, data=None)
+    return response.response
 
 
 def _body(conn: Connection, call: ListCall, resp: Any, deadline: float) -> bytes:
@@ -117,15 +109,23 @@ def _body(conn: Connection, call: ListCall, resp: Any, deadline: float) -> bytes
         resp.release_conn()
 
 
-def _page(conn: Connection, apis: _Apis, call: ListCall, token: str | None, limit: int) -> dict[str, Any]:
+def _server_time(resp: Any) -> datetime | None:
+    try:
+        return parsedate_to_datetime(resp.headers.get("Date") or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def _page(conn: Connection, call: ListCall, token: str | None, limit: int) -> dict[str, Any]:
     deadline = time.monotonic() + conn.timeout
     conn.requests += 1
     try:
-        resp = _send(conn, apis, call, token, limit)
+        resp = _send(conn, call, token, limit)
     except ApiException:
         raise
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise transport_error(conn, call, exc) from exc
+    conn.server_time = _server_time(resp) or conn.server_time
     body = _body(conn, call, resp, deadline)
     try:
         doc = json.loads(body)
@@ -150,9 +150,7 @@ def _page(conn: Connection, apis: _Apis, call: ListCall, token: str | None, limi
     return {"items": items or [], "continue": token or None}
 
 
-def list_all(
-    conn: Connection, apis: _Apis, call: ListCall, *, page_size: int = PAGE_SIZE
-) -> tuple[list[Any] | None, int]:
+def list_all(conn: Connection, call: ListCall, *, page_size: int = PAGE_SIZE) -> tuple[list[Any] | None, int]:
     """Every object of ``call`` across pages, and the page count; None when the kind's CRD is absent."""
     items: list[Any] = []
     seen: set[str] = set()
@@ -160,7 +158,7 @@ def list_all(
     pages = 0
     while True:
         try:
-            page = _page(conn, apis, call, token, page_size)
+            page = _page(conn, call, token, page_size)
         except ApiException as exc:
             if exc.status == 404 and call.crd and pages == 0:
                 return None, 1
@@ -202,18 +200,19 @@ def read(conn: Connection, plan: ReadPlan, *, page_size: int = PAGE_SIZE) -> Cap
     raw: list[Any] = []
     absent: list[str] = []
     pages: dict[str, int] = {}
-    apis = _Apis(conn, plan)
-    for call in plan.calls:
-        items, n = list_all(conn, apis, call, page_size=page_size)
-        pages[call.path + (f"?fieldSelector={call.field_selector}" if call.field_selector else "")] = n
-        if items is None:
-            absent.append(call.kind)
-        else:
-            raw += items
+    with quiet_tls(conn):
+        for call in plan.calls:
+            items, n = list_all(conn, call, page_size=page_size)
+            pages[call.key] = n
+            if items is None:
+                absent.append(call.kind)
+            else:
+                raw += items
     good, bad = parse.validate(raw)
     if bad:
         raise _invalid(conn, raw, bad)
-    return Capture(good, absent, conn.context, conn.server, datetime.now(UTC), conn.requests, pages)
+    taken_at = conn.server_time or datetime.now(UTC)
+    return Capture(good, absent, conn.context, conn.server, taken_at, conn.requests, pages, conn.warning())
 
 
 def read_cluster(target: Target, plan: ReadPlan, *, page_size: int = PAGE_SIZE) -> Capture:
@@ -229,10 +228,10 @@ def observed(capture: Capture, plan: ReadPlan) -> ClusterObserved:
     """The observed cluster from a live capture."""
     return parse.observe(
         capture.objects,
+        plan,
         target=capture.context,
         revision=None,
-        resources=plan.capacity,
-        labels=plan.labels,
+        observed_at=capture.taken_at,
         absent_kinds=capture.absent,
     )
 

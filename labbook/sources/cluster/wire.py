@@ -1,19 +1,24 @@
-"""The few fields of each Kubernetes object the cluster check uses. Pure: no I/O.
+"""The fields every Kubernetes object shares, as the cluster check reads them. Pure: no I/O.
 
-These models validate objects as the API server sends them (unknown fields
+Each kind's own fields live with its class in :mod:`labbook.sources.cluster.kinds`.
+The models validate objects as the API server sends them (unknown fields
 ignored) and as a snapshot file stores them (unknown fields refused, with
-``model_validate(..., extra="forbid")``). Dumping a model ``by_alias`` gives
-back an object of the same shape holding only these fields: that is what a
-snapshot records.
+``model_validate(..., extra="forbid")``). Shapes: ``ObjectMeta``, ``Condition``
+and ``ManagedFieldsEntry`` of ``k8s.io/apimachinery/pkg/apis/meta/v1``
+(``types.go``); quantities as ``k8s.io/apimachinery/pkg/api/resource`` writes them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from labbook.models import cluster
 
 _QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
 _SUFFIX = {
@@ -58,6 +63,11 @@ Quantity = Annotated[str, BeforeValidator(_quantity)]
 """A quantity kept as the API server wrote it, checked to parse."""
 
 
+def whole(q: str | None) -> int | None:
+    """A quantity as a whole number (device counts, CPUs)."""
+    return None if q is None else int(quantity_value(q))
+
+
 class Wire(BaseModel):
     """An API object fragment: camelCase aliases, unknown fields ignored unless asked."""
 
@@ -75,6 +85,40 @@ class ObjectMeta(Wire):
     """Labels."""
     annotations: dict[str, str] = {}
     """Annotations."""
+    generation: int | None = None
+    """``metadata.generation``: bumped by the API server on every spec change."""
+
+
+class ManagedFieldsEntry(Wire):
+    """One ``metadata.managedFields`` entry (server-side apply field ownership)."""
+
+    manager: str | None = None
+    """Field manager, e.g. ``kustomize-controller`` or ``kubectl-patch``."""
+    operation: str | None = None
+    """``Apply`` or ``Update``."""
+    subresource: str | None = None
+    """``status`` for status writes."""
+    fields_v1: dict[str, Any] | None = Field(default=None, alias="fieldsV1")
+    """The fields owned, as a FieldsV1 tree (``f:spec`` → ``f:chart`` → …)."""
+
+
+class ManagedMeta(ObjectMeta):
+    """``metadata`` of the kinds whose field managers the check names."""
+
+    managed_fields: list[ManagedFieldsEntry] = Field(default=[], alias="managedFields")
+    """Who owns which field."""
+
+    def manager_of(self, *path: str) -> str | None:
+        """The manager that owns the field at ``path`` (``spec``, ``chart``, …), a non-Flux one first."""
+        owners = []
+        for entry in self.managed_fields:
+            node: Any = entry.fields_v1
+            for step in path:
+                node = node.get(f"f:{step}") if isinstance(node, Mapping) else None
+            if node is not None and entry.manager:
+                owners.append(entry.manager)
+        others = [m for m in owners if m not in cluster.FLUX_MANAGERS]
+        return (others or owners or [None])[0]
 
 
 class Condition(Wire):
@@ -88,9 +132,27 @@ class Condition(Wire):
     """Machine-readable reason."""
     message: str | None = None
     """What the controller says."""
+    last_transition_time: datetime | None = Field(default=None, alias="lastTransitionTime")
+    """When the status last changed."""
 
 
-class _Typed(Wire):
+def condition(conditions: list[Condition], kind: str = "Ready") -> cluster.Condition | None:
+    """The ``kind`` condition, as the observed model keeps it."""
+    c = next((c for c in conditions if c.type == kind), None)
+    if c is None:
+        return None
+    status = c.status if c.status in ("True", "False") else "Unknown"
+    return cluster.Condition(status=status, reason=c.reason, message=c.message, since=c.last_transition_time)
+
+
+def ready_only(conditions: list[Condition]) -> list[dict[str, Any]]:
+    """The Ready condition as a snapshot keeps it."""
+    return [c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in conditions if c.type == "Ready"]
+
+
+class Typed(Wire):
+    """Any object: ``apiVersion``, ``kind``, ``metadata``."""
+
     api_version: str = Field(alias="apiVersion")
     """``apiVersion``."""
     kind: str
@@ -98,184 +160,27 @@ class _Typed(Wire):
     metadata: ObjectMeta
     """``metadata``."""
 
-
-class NodeSystemInfo(Wire):
-    """``status.nodeInfo``."""
-
-    architecture: str | None = None
-    """CPU architecture the kubelet reports."""
-    os_image: str | None = Field(default=None, alias="osImage")
-    """OS image, e.g. ``Talos (v1.11.5)``."""
-    kernel_version: str | None = Field(default=None, alias="kernelVersion")
-    """Kernel version."""
-    kubelet_version: str | None = Field(default=None, alias="kubeletVersion")
-    """Kubelet version."""
+    @property
+    def namespace(self) -> str:
+        """Namespace (``default`` when the object has none but should)."""
+        return self.metadata.namespace or "default"
 
 
-class NodeStatus(Wire):
-    """``status`` of a Node."""
-
-    capacity: dict[str, Quantity] = {}
-    """Resource capacity: ``cpu``, ``memory``, extended resources."""
-    node_info: NodeSystemInfo | None = Field(default=None, alias="nodeInfo")
-    """System info."""
-
-
-class Node(_Typed):
-    """A Node."""
-
-    status: NodeStatus = NodeStatus()
-    """Status."""
+def object_name(obj: Mapping[str, Any] | Typed) -> str:
+    """``Kind namespace/name`` (or ``Kind name``) for messages and origins."""
+    if isinstance(obj, Typed):
+        meta = obj.metadata
+        return f"{obj.kind} {meta.namespace}/{meta.name}" if meta.namespace else f"{obj.kind} {meta.name}"
+    kind = obj.get("kind", "object")
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    name, ns = meta.get("name", "?"), meta.get("namespace")  # type: ignore[union-attr]
+    return f"{kind} {ns}/{name}" if ns else f"{kind} {name}"
 
 
-class SourceRef(Wire):
-    """A Flux ``sourceRef``."""
-
-    kind: str | None = None
-    """Source kind."""
-    name: str | None = None
-    """Source name."""
-    namespace: str | None = None
-    """Source namespace."""
-
-
-class ChartSpec(Wire):
-    """``spec.chart.spec`` of a HelmRelease."""
-
-    chart: str | None = None
-    """Chart name."""
-
-
-class ChartTemplate(Wire):
-    """``spec.chart`` of a HelmRelease."""
-
-    spec: ChartSpec | None = None
-    """The chart template spec."""
-
-
-class HelmReleaseSpec(Wire):
-    """``spec`` of a HelmRelease."""
-
-    chart: ChartTemplate | None = None
-    """Inline chart template."""
-    target_namespace: str | None = Field(default=None, alias="targetNamespace")
-    """Namespace the release installs into, when not the object's."""
-
-
-class HistoryEntry(Wire):
-    """One ``status.history`` snapshot (newest first)."""
-
-    chart_name: str | None = Field(default=None, alias="chartName")
-    """Chart name of the release."""
-    chart_version: str | None = Field(default=None, alias="chartVersion")
-    """Chart version deployed."""
-
-
-class HelmReleaseStatus(Wire):
-    """``status`` of a HelmRelease."""
-
-    conditions: list[Condition] = []
-    """Conditions; the checker keeps Ready."""
-    history: list[HistoryEntry] = []
-    """Release history, newest first; the checker keeps the first."""
-    last_attempted_revision: str | None = Field(default=None, alias="lastAttemptedRevision")
-    """Chart version of the last install or upgrade attempt."""
-
-
-class HelmRelease(_Typed):
-    """A Flux HelmRelease."""
-
-    spec: HelmReleaseSpec = HelmReleaseSpec()
-    """Spec."""
-    status: HelmReleaseStatus = HelmReleaseStatus()
-    """Status."""
-
-
-class KustomizationStatus(Wire):
-    """``status`` of a Flux Kustomization."""
-
-    conditions: list[Condition] = []
-    """Conditions; the checker keeps Ready."""
-    last_applied_revision: str | None = Field(default=None, alias="lastAppliedRevision")
-    """Source revision last applied, e.g. ``main@sha1:…``."""
-
-
-class Kustomization(_Typed):
-    """A Flux Kustomization."""
-
-    status: KustomizationStatus = KustomizationStatus()
-    """Status."""
-
-
-class NadSpec(Wire):
-    """``spec`` of a NetworkAttachmentDefinition."""
-
-    config: str | None = None
-    """The CNI configuration, a JSON string."""
-
-
-class NetworkAttachmentDefinition(_Typed):
-    """A Multus NetworkAttachmentDefinition."""
-
-    spec: NadSpec = NadSpec()
-    """Spec."""
-
-
-class ConfigMap(_Typed):
-    """A ConfigMap (only the SR-IOV device plugin's is read)."""
-
-    data: dict[str, str] = {}
-    """Data; the checker keeps ``config.json``."""
-
-
-class PodSpec(Wire):
-    """``spec.template.spec`` of a DaemonSet."""
-
-    node_selector: dict[str, str] = Field(default={}, alias="nodeSelector")
-    """Node selector."""
-
-
-class PodTemplate(Wire):
-    """``spec.template`` of a DaemonSet."""
-
-    spec: PodSpec = PodSpec()
-    """Pod spec."""
-
-
-class DaemonSetSpec(Wire):
-    """``spec`` of a DaemonSet."""
-
-    template: PodTemplate = PodTemplate()
-    """Pod template."""
-
-
-class DaemonSetStatus(Wire):
-    """``status`` of a DaemonSet."""
-
-    desired_number_scheduled: int = Field(default=0, alias="desiredNumberScheduled", ge=0)
-    """Nodes that should run the pod."""
-    number_ready: int = Field(default=0, alias="numberReady", ge=0)
-    """Nodes whose pod is ready."""
-
-
-class DaemonSet(_Typed):
-    """A DaemonSet."""
-
-    spec: DaemonSetSpec = DaemonSetSpec()
-    """Spec."""
-    status: DaemonSetStatus = DaemonSetStatus()
-    """Status."""
-
-
-MODELS: dict[tuple[str, str], type[_Typed]] = {
-    ("v1", "Node"): Node,
-    ("helm.toolkit.fluxcd.io/v2", "HelmRelease"): HelmRelease,
-    ("kustomize.toolkit.fluxcd.io/v1", "Kustomization"): Kustomization,
-    ("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition"): NetworkAttachmentDefinition,
-    ("v1", "ConfigMap"): ConfigMap,
-    ("apps/v1", "DaemonSet"): DaemonSet,
-}
-"""The wire model for each ``(apiVersion, kind)`` the checker reads."""
-
-WireObject = Node | HelmRelease | Kustomization | NetworkAttachmentDefinition | ConfigMap | DaemonSet
-"""Any object the checker reads."""
+def meta_dict(obj: Typed, **extra: Any) -> dict[str, Any]:
+    """``metadata`` as a snapshot keeps it: name, namespace, and the non-empty ``extra`` keys."""
+    meta: dict[str, Any] = {"name": obj.metadata.name}
+    if obj.metadata.namespace:
+        meta["namespace"] = obj.metadata.namespace
+    meta.update({k: v for k, v in extra.items() if v not in (None, {}, [])})
+    return meta

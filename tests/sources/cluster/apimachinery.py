@@ -10,6 +10,7 @@ import json
 import re
 import socket
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,19 +87,64 @@ def field_match(selector: str, obj: dict[str, Any]) -> bool:
     return True
 
 
-def load_fixture(name: str | Path) -> tuple[list[dict[str, Any]], set[str]]:
-    """Objects of a fixture cluster, and the ``plural.group`` resources it does not serve (``server.yaml``)."""
+@dataclass
+class Scenario:
+    """A fixture cluster: its objects, what it does not serve, and the time its API server says it is."""
+
+    objects: list[dict[str, Any]]
+    """API objects, as stored."""
+    absent: set[str]
+    """``plural.group`` resources not served (CRD not installed)."""
+    date: datetime | None = None
+    """The API server's clock (its ``Date`` header); None for the real time."""
+
+
+def _key(obj: dict[str, Any]) -> str:
+    meta = obj.get("metadata", {})
+    return (
+        f"{obj['kind']} {meta['namespace']}/{meta['name']}"
+        if meta.get("namespace")
+        else f"{obj['kind']} {meta['name']}"
+    )
+
+
+def scenario(name: str | Path) -> Scenario:
+    """A fixture folder: its ``*.yaml`` objects, and ``server.yaml`` for the rest.
+
+    ``server.yaml`` may say ``base: <fixture>`` (start from that fixture: an object here
+    replaces the base's object of the same kind, namespace and name), ``remove:``
+    (``Kind namespace/name`` of base objects gone), ``absent:`` (resources not served)
+    and ``date:`` (the server's clock).
+    """
     folder = name if isinstance(name, Path) else FIXTURES / name
+    settings: dict[str, Any] = {}
     objects: list[dict[str, Any]] = []
-    absent: set[str] = set()
     for path in sorted(folder.glob("*.yaml")):
         docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
         if path.name == "server.yaml":
-            absent |= set(docs[0].get("absent", [])) if docs else set()
+            settings = docs[0] if docs else {}
             continue
         for doc in docs:
             objects += doc["items"] if doc.get("kind") == "List" else [doc]
-    return objects, absent
+    absent = set(settings.get("absent", []))
+    if "base" in settings:
+        base = scenario(settings["base"])
+        mine = {_key(o) for o in objects}
+        gone = set(settings.get("remove", []))
+        unknown = gone - {_key(o) for o in base.objects}
+        assert not unknown, f"{folder}/server.yaml: remove names objects the base does not have: {sorted(unknown)}"
+        objects = [o for o in base.objects if _key(o) not in mine | gone] + objects
+        absent |= base.absent
+    date = settings.get("date")
+    if isinstance(date, str):
+        date = datetime.fromisoformat(date)
+    return Scenario(objects, absent, date)
+
+
+def load_fixture(name: str | Path) -> tuple[list[dict[str, Any]], set[str]]:
+    """Objects of a fixture cluster, and the ``plural.group`` resources it does not serve."""
+    found = scenario(name)
+    return found.objects, found.absent
 
 
 @dataclass(frozen=True)
@@ -221,3 +267,16 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listed(
+    objects: list[dict[str, Any]], api_version: str, kind: str, ns: str | None, selector: str | None
+) -> list[dict[str, Any]]:
+    """What a list of ``kind`` in ``ns`` with field selector ``selector`` returns from ``objects`` (no paging)."""
+    return [
+        o
+        for o in objects
+        if (o["apiVersion"], o["kind"]) == (api_version, kind)
+        and (ns is None or o["metadata"].get("namespace") == ns)
+        and (not selector or field_match(selector, o))
+    ]

@@ -13,6 +13,7 @@ that is ever non-empty), and injects faults per resource with :class:`Fault`.
 from __future__ import annotations
 
 import base64
+import email.utils
 import json
 import re
 import socket
@@ -20,6 +21,7 @@ import ssl
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from tests.sources.cluster.apimachinery import (
     list_page,
     load_fixture,
     rbac_grants,
+    scenario,
     status_body,
 )
 
@@ -49,6 +52,7 @@ RESOURCES: dict[tuple[str, str, str], tuple[str, bool]] = {
     ("", "v1", "secrets"): ("Secret", True),
     ("apps", "v1", "daemonsets"): ("DaemonSet", True),
     ("helm.toolkit.fluxcd.io", "v2", "helmreleases"): ("HelmRelease", True),
+    ("source.toolkit.fluxcd.io", "v1", "ocirepositories"): ("OCIRepository", True),
     ("kustomize.toolkit.fluxcd.io", "v1", "kustomizations"): ("Kustomization", True),
     ("k8s.cni.cncf.io", "v1", "network-attachment-definitions"): ("NetworkAttachmentDefinition", True),
 }
@@ -126,6 +130,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        clock = self.server.api.date
+        if clock is None:
+            return super().date_time_string(timestamp)
+        return email.utils.format_datetime(clock.astimezone(UTC), usegmt=True)
+
     def do_GET(self) -> None:
         self.server.api._serve(self)
 
@@ -146,6 +156,7 @@ class ApiServer:
         absent: Iterable[str] = (),
         ca: trustme.CA | None = None,
         rbac: list[Grant] | None = None,
+        date: datetime | None = None,
     ) -> None:
         self.ca = ca or trustme.CA()
         """The CA that signed the server certificate."""
@@ -155,6 +166,9 @@ class ApiServer:
         """``plural.group`` resources not served (CRD not installed)."""
         self.rbac = rbac
         """When set, only these grants are authorized (403 otherwise), as kube-apiserver's RBAC authorizer."""
+        self.date = date
+        """The clock the ``Date`` header reports (kube-apiserver's Go net/http sets it on every answer);
+        None for the real time."""
         self.faults: dict[str, Fault] = {}
         """Faults by plural, e.g. ``{"nodes": Fault(status=403)}``."""
         self.log: list[Request] = []
@@ -169,9 +183,10 @@ class ApiServer:
 
     @classmethod
     def fixture(cls, name: str | Path, **kw: Any) -> ApiServer:
-        """A server for ``tests/fixtures/cluster/<name>/``."""
-        objects, absent = load_fixture(name)
-        return cls(objects, absent=absent | set(kw.pop("absent", ())), **kw)
+        """A server for ``tests/fixtures/cluster/<name>/``, at the scenario's time."""
+        found = scenario(name)
+        kw.setdefault("date", found.date)
+        return cls(found.objects, absent=found.absent | set(kw.pop("absent", ())), **kw)
 
     def add(self, obj: dict[str, Any]) -> None:
         """Serve one more object."""
@@ -364,5 +379,6 @@ __all__ = [
     "label_match",
     "load_fixture",
     "rbac_grants",
+    "scenario",
     "status_body",
 ]

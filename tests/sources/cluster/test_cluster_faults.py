@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+import yaml
 
 from tests.conftest import run_labbook
 from tests.sources.cluster.apiserver import ApiServer, Fault, closed_port
@@ -118,7 +119,7 @@ def test_404_crd_absent_is_a_finding_not_a_failure(serve: Callable[..., ApiServe
     assert "CRD network-attachment-definitions.k8s.cni.cncf.io is not installed" in report["findings"][0]["message"]
     nad = [r for r in server.log if "network-attachment-definitions" in r.path]
     assert [r.status for r in nad] == [404]
-    assert len(server.log) == 8  # every other read still happened
+    assert len(server.log) == 9  # every other read still happened
 
 
 def test_500_server_error(serve: Callable[..., ApiServer], tmp_path: Path) -> None:
@@ -129,7 +130,7 @@ def test_500_server_error(serve: Callable[..., ApiServer], tmp_path: Path) -> No
         r"/apis/kustomize\.toolkit\.fluxcd\.io/v1/kustomizations: 500 Internal Server Error: "
         r"Internal error occurred: etcdserver: request timed out \(expected a healthy API server: try again",
     )
-    assert len(server.requests()) == 3  # nodes, helmreleases, kustomizations: no retry, nothing after
+    assert len(server.requests()) == 4  # nodes, helmreleases, ocirepositories, kustomizations: no retry, nothing after
 
 
 def test_malformed_json(serve: Callable[..., ApiServer], tmp_path: Path) -> None:
@@ -186,5 +187,47 @@ def test_object_in_an_unusable_shape(serve: Callable[..., ApiServer], tmp_path: 
         pattern = r"Node talos-76w-3r0: status\.capacity\.memory: got 'a lot' \(expected a Kubernetes quantity"
     else:
         server.objects[("helm.toolkit.fluxcd.io", "v2", "helmreleases")][0]["status"]["history"] = "v1"
-        pattern = r"HelmRelease kube-system/cilium: status\.history: got 'v1' \(expected a list\)$"
+        pattern = r"HelmRelease arc-runners/arc-runners-amd64: status\.history: got 'v1' \(expected a list\)$"
     _one_line_exit_3(_check(server.kubeconfig(tmp_path / "kc.yaml")), pattern)
+
+
+def test_a_bad_kubeconfig_is_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "kc.yaml"
+    broken.write_text("apiVersion: v1\nclusters: [\n")
+    result = _check(broken)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"{broken}:3:1: invalid YAML: expected the node content, but found '<stream end>' (expected a kubeconfig)"
+    ]
+
+
+def test_a_failing_exec_credential_plugin_is_one_line(serve, tmp_path: Path) -> None:
+    server = serve("homelab")
+    kc = server.kubeconfig(tmp_path / "kc.yaml")
+    doc = yaml.safe_load(kc.read_text())
+    doc["users"][0]["user"] = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "no-such-plugin"}}
+    kc.write_text(yaml.safe_dump(doc))
+    _one_line_exit_3(
+        _check(kc),
+        r"\(context admin@homelab\): the exec credential plugin failed: .*no-such-plugin.* \(expected the context's "
+        r"users\[\]\.exec command to print credentials",
+    )
+    assert server.log == []
+
+
+def test_insecure_skip_tls_verify_is_one_warning_line(serve, tmp_path: Path) -> None:
+    server = serve("homelab")
+    kc = server.kubeconfig(tmp_path / "kc.yaml")
+    doc = yaml.safe_load(kc.read_text())
+    cluster = doc["clusters"][0]["cluster"]
+    del cluster["certificate-authority-data"]
+    cluster["insecure-skip-tls-verify"] = True
+    kc.write_text(yaml.safe_dump(doc))
+    result = _check(kc)
+    assert result.code == 0, result.err
+    [line] = result.err.splitlines()  # not one urllib3 InsecureRequestWarning per request
+    assert re.fullmatch(
+        r"labbook: warning: \S+kc\.yaml \(context admin@homelab\): insecure-skip-tls-verify is set, so the identity "
+        r"of https://127\.0\.0\.1:\d+ is not verified \(remove it and set certificate-authority-data to check it\)",
+        line,
+    )

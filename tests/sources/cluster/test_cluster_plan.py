@@ -6,7 +6,8 @@ from pathlib import Path
 
 from labbook.load.inventory import load_inventory
 from labbook.models.rdma import Rdma
-from labbook.sources.cluster.plan import helm_identity, helm_installs_into, kustomization_identity, read_plan
+from labbook.sources.cluster.kinds import BY_TYPE, KINDS
+from labbook.sources.cluster.plan import read_plan
 from tests.conftest import ROOT
 
 
@@ -15,6 +16,7 @@ def test_example_inventory_plan() -> None:
     assert [(c.path, c.field_selector) for c in plan.calls] == [
         ("/api/v1/nodes", None),
         ("/apis/helm.toolkit.fluxcd.io/v2/helmreleases", None),
+        ("/apis/source.toolkit.fluxcd.io/v1/ocirepositories", None),
         ("/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations", None),
         ("/apis/k8s.cni.cncf.io/v1/network-attachment-definitions", None),
         ("/api/v1/namespaces/kube-system/configmaps", "metadata.name=sriovdp-config"),
@@ -22,7 +24,7 @@ def test_example_inventory_plan() -> None:
         ("/apis/apps/v1/namespaces/kube-system/daemonsets", "metadata.name=sriov-device-plugin"),
         ("/apis/apps/v1/namespaces/kube-system/daemonsets", "metadata.name=kube-multus-ds"),
     ]
-    assert [c.crd for c in plan.calls] == [False, True, True, True, False, False, False, False]
+    assert [c.crd for c in plan.calls] == [False, True, True, True, True, False, False, False, False]
     assert not any("secret" in c.path for c in plan.calls)
     assert plan.capacity == ("cpu", "memory", "nvidia.com/gpu", "nvidia.com/cx7_qsfp")
     targets = {t.name: (t.subject, t.nodes) for t in plan.daemonsets}
@@ -32,8 +34,9 @@ def test_example_inventory_plan() -> None:
         "sriov-device-plugin": ("rdma/sriov", sparks),
         "kube-multus-ds": ("component/multus", ("talos-76w-3r0", *sparks)),
     }
-    assert plan.calls[6].describe() == "DaemonSet kube-system/sriov-device-plugin"
+    assert plan.calls[7].describe() == "DaemonSet kube-system/sriov-device-plugin"
     assert plan.calls[1].describe() == "HelmReleases in all namespaces"
+    assert plan.calls[2].describe() == "OCIRepositories in all namespaces"
     assert plan.calls[1].resource == "helmreleases.helm.toolkit.fluxcd.io"
 
 
@@ -58,14 +61,42 @@ def test_runs_on_narrows_where_a_daemonset_should_run(inventory_copy: Path) -> N
     assert multus.nodes == ("talos-7aj-lwl", "talos-ysi-4k0")
 
 
-def test_naming_convention() -> None:
+def test_naming_convention_lives_on_the_model() -> None:
     inv = load_inventory(ROOT / "inventory")
     comp = inv.platform.component
-    assert helm_identity(comp("cilium"), 0) == ("kube-system", "cilium")
-    assert helm_identity(comp("hubble"), 0) == ("kube-system", "cilium")  # flux.name
-    assert helm_identity(comp("kgateway"), 0) == ("kgateway-system", "kgateway-crds")
-    assert helm_identity(comp("arc"), 1) == ("arc-runners", "arc-runners-amd64")  # helm.namespace
-    assert helm_installs_into(comp("arc"), 1) == "arc-runners"
-    assert helm_installs_into(comp("arc"), 0) == "arc-systems"
-    assert kustomization_identity(comp("flux")) == ("flux-system", "flux-system")
-    assert kustomization_identity(comp("multus")) == ("flux-system", "multus")
+    assert comp("cilium").helmrelease(0) == ("kube-system", "cilium")
+    assert comp("hubble").helmrelease(0) == ("kube-system", "cilium")  # flux.name
+    assert comp("kgateway").helmrelease(0) == ("kgateway-system", "kgateway-crds")
+    assert comp("arc").helmrelease(1) == ("arc-runners", "arc-runners-amd64")  # helm.namespace
+    assert comp("arc").installs_into(1) == "arc-runners"
+    assert comp("arc").installs_into(0) == "arc-systems"
+    assert comp("flux").kustomization_ref() == ("flux-system", "flux-system")
+    assert comp("multus").kustomization_ref() == ("flux-system", "multus")
+    assert comp("cilium").kustomization_ref() is None
+
+
+def test_one_class_per_kind_in_one_table() -> None:
+    assert [(k.api_version, k.kind) for k in KINDS] == [
+        ("v1", "Node"),
+        ("helm.toolkit.fluxcd.io/v2", "HelmRelease"),
+        ("source.toolkit.fluxcd.io/v1", "OCIRepository"),
+        ("kustomize.toolkit.fluxcd.io/v1", "Kustomization"),
+        ("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition"),
+        ("v1", "ConfigMap"),
+        ("apps/v1", "DaemonSet"),
+    ]
+    assert len(BY_TYPE) == len(KINDS)
+    assert all(k.model.model_fields["kind"] for k in KINDS)
+
+
+def test_no_oci_source_documented_means_no_ocirepository_read() -> None:
+    inv = load_inventory(ROOT / "inventory")
+    categories = [
+        cat.model_copy(
+            update={"components": [c for c in cat.components if all(h.source.kind != "OCIRepository" for h in c.helm)]}
+        )
+        for cat in inv.platform.categories
+    ]
+    platform = inv.platform.model_copy(update={"categories": [c for c in categories if c.components]})
+    plan = read_plan(inv.model_copy(update={"platform": platform}))
+    assert "OCIRepository" not in [c.kind for c in plan.calls]

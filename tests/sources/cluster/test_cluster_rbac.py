@@ -48,7 +48,7 @@ def test_the_checker_runs_in_cluster_with_exactly_these_grants(serve, tmp_path: 
     server = serve("homelab", rbac=GRANTS)
     token, ca, environ = server.service_account(tmp_path / "sa")
     capture = read_cluster(Target(in_cluster=True, token_file=token, ca_file=ca, environ=environ, timeout=5), PLAN)
-    assert len(capture.objects) == 36 and [r.status for r in server.log] == [200] * len(PLAN.calls)
+    assert len(capture.objects) == 42 and [r.status for r in server.log] == [200] * len(PLAN.calls)
 
 
 def test_a_missing_binding_is_a_403_naming_what_to_grant(serve, tmp_path: Path) -> None:

@@ -25,11 +25,13 @@ def test_reads_exactly_the_plan_with_get_lists(homelab: ApiServer, kubeconfig: P
     assert Counter(o.kind for o in capture.objects) == {
         "Node": 3,
         "HelmRelease": 22,
+        "OCIRepository": 6,
         "Kustomization": 6,
         "NetworkAttachmentDefinition": 1,
         "ConfigMap": 1,  # not coredns: field selector
-        "DaemonSet": 3,  # not cilium nor the MPS daemon
+        "DaemonSet": 3,  # not cilium, GPU feature discovery, the MPS daemon nor the SR-IOV CNI
     }
+    assert capture.taken_at == homelab.date  # the API server's clock (Date header), not this machine's
     log = homelab.log
     assert [r.method for r in log] == ["GET"] * len(PLAN.calls) == ["GET"] * capture.requests
     assert [r.path for r in log] == [c.path for c in PLAN.calls]
@@ -42,7 +44,7 @@ def test_reads_exactly_the_plan_with_get_lists(homelab: ApiServer, kubeconfig: P
 
 def test_pagination_follows_continue_and_adds_kind_to_builtin_items(homelab: ApiServer, kubeconfig: Path) -> None:
     capture = read_cluster(Target(kubeconfig=str(kubeconfig), timeout=5), PLAN, page_size=2)
-    assert len(capture.objects) == 37 - 1  # the fixture's objects less the Secret
+    assert len(capture.objects) == 42  # not the Secret, nor what the field selectors leave out
     nodes = [r for r in homelab.log if r.path == "/api/v1/nodes"]
     assert len(nodes) == 2 and "continue" not in nodes[0].query and "continue" in nodes[1].query
     assert capture.pages["/apis/helm.toolkit.fluxcd.io/v2/helmreleases"] == 11
@@ -60,7 +62,7 @@ def test_in_cluster_with_injected_token_and_ca(homelab: ApiServer, tmp_path: Pat
     token, ca, environ = homelab.service_account(tmp_path / "sa")
     target = Target(in_cluster=True, token_file=token, ca_file=ca, environ=environ, timeout=5)
     capture = read_cluster(target, PLAN)
-    assert capture.context == "in-cluster" and len(capture.objects) == 36
+    assert capture.context == "in-cluster" and len(capture.objects) == 42
     # the in-cluster loader sends a lowercase scheme; the server matches it case-insensitively
     assert {r.authorization for r in homelab.log} == {f"bearer {homelab.token}"}
 

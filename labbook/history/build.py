@@ -1,0 +1,152 @@
+"""Walk a history commit by commit: each commit's facts, and what it changed.
+
+Commits are read parents first. A commit's state starts from its first
+parent's: only the files whose blob changed are read, each blob once. A commit
+with one parent changed what differs from that parent. A merge changed only
+what differs from *every* parent (Git's combined-diff rule): what a branch
+brought in was already counted on the branch's own commits, so merges are
+never double counted. A root commit adds what it holds; a shallow clone's
+boundary commit is a baseline and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from labbook.history.differ import Delta, commit_ref, deltas, word
+from labbook.history.git import Commit
+from labbook.history.sources import Files, Source
+from labbook.models.history import Change, Facts, HistoryWarning
+
+
+@dataclass(slots=True)
+class State:
+    """A commit's files, each file's partial result, and the facts they make."""
+
+    files: Files
+    """``{path: blob}``."""
+    parts: dict[str, Any]
+    """``{path: partial result}`` (carried over from the parent for a file that did not read)."""
+    facts: Facts
+    """The composed facts."""
+    where: dict[str, str]
+    """``{subject: path}``."""
+
+
+@dataclass(slots=True)
+class Record:
+    """One commit as the history keeps it."""
+
+    commit: Commit
+    """The commit."""
+    boundary: bool = False
+    """A shallow clone's boundary commit (a baseline, not a change)."""
+    files: Files | None = None
+    """Its files, kept for sources that follow renames (the inventory)."""
+    changes: list[Change] = field(default_factory=list)
+    """What it changed."""
+    raw: dict[str, Any] | None = None
+    """The record as the cache file holds it, when it was read from there."""
+
+
+EMPTY = State({}, {}, {}, {})
+
+
+def _same(state: State, delta: Delta, merged: State) -> bool:
+    """Whether another parent of a merge already had what the merge shows for ``delta``."""
+    if delta.action == "changed":
+        return state.facts.get(delta.subject, {}).get(delta.field or "") == merged.facts[delta.subject].get(
+            delta.field or ""
+        )
+    if delta.action == "removed":
+        return delta.subject not in state.facts
+    return delta.subject in state.facts
+
+
+class Builder:
+    """Reads commits of one :class:`Source`, remembering each blob's result."""
+
+    def __init__(self, source: Source, boundary: set[str]) -> None:
+        self.source = source
+        self.boundary = boundary
+        self.blobs: dict[str, tuple[Any, str | None]] = {}
+        self.warnings: list[HistoryWarning] = []
+        self.parsed = 0
+        """Commits whose files were read in this run."""
+
+    def _part(self, path: str, blob: str, sha: str) -> tuple[Any, bool]:
+        if blob not in self.blobs:
+            part, problem = self.source.read(path, self.source.repo.blob(blob))
+            self.blobs[blob] = (part, problem)
+            if problem is not None:
+                self.warnings.append(
+                    HistoryWarning(
+                        origin=self.source.origin,
+                        path=path,
+                        commit=sha,
+                        message=f"{problem} (at commit {sha[:7]}: its facts are carried over from the revision before)",
+                    )
+                )
+        part, problem = self.blobs[blob]
+        return part, problem is None
+
+    def state(self, commit: Commit, parent: State | None, parent_sha: str | None, files: Files | None = None) -> State:
+        """The state of ``commit``, from its first parent's when known."""
+        if files is None:
+            files = self.source.select(commit, parent.files if parent else None, parent_sha)
+        if parent is not None and (files is parent.files or files == parent.files):
+            return parent
+        parts: dict[str, Any] = {}
+        for path, blob in files.items():
+            if parent is not None and parent.files.get(path) == blob:
+                parts[path] = parent.parts.get(path)
+                continue
+            part, ok = self._part(path, blob, commit.sha)
+            parts[path] = part if ok else (parent.parts.get(path) if parent else None)
+        facts, where = self.source.compose(parts)
+        return State(files, parts, facts, where)
+
+    def changes(self, commit: Commit, state: State, parents: list[State]) -> list[Change]:
+        """What ``commit`` changed, given its state and its parents' states."""
+        if commit.sha in self.boundary:
+            return []
+        first = parents[0] if parents else EMPTY
+        if first is state:
+            return []
+        found = deltas(first.facts, state.facts)
+        for other in parents[1:]:
+            found = [d for d in found if not _same(other, d, state)]
+        ref = commit_ref(commit)
+        where = {**first.where, **state.where}
+        return [word(d, first.facts, state.facts, where, self.source.origin, ref) for d in found]
+
+    def recover(self, sha: str, files: Files | None = None) -> State:
+        """The state of a commit read in an earlier run, from its files (when kept) or its tree."""
+        return self.state(self.source.repo.commit(sha), None, None, files)
+
+    def run(self, commits: list[Commit], known: dict[str, State], kept: dict[str, Files] | None = None) -> list[Record]:
+        """Read ``commits`` (parents first). ``known`` holds the states of commits already read and is
+        extended with every commit read; a parent read in an earlier run is recovered from ``kept``
+        (its files, when the source keeps them) or its tree."""
+        kept = kept or {}
+        keep_files = self.source.keeps_files
+        records = []
+        for commit in commits:
+            for p in commit.parents:
+                if p not in known:
+                    known[p] = self.recover(p, kept.get(p))
+            parents = [known[p] for p in commit.parents]
+            first_sha = commit.parents[0] if commit.parents else None
+            state = self.state(commit, known.get(first_sha) if first_sha else None, first_sha)
+            self.parsed += 1
+            known[commit.sha] = state
+            records.append(
+                Record(
+                    commit,
+                    commit.sha in self.boundary,
+                    state.files if keep_files else None,
+                    self.changes(commit, state, parents),
+                )
+            )
+        return records

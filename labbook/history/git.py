@@ -1,0 +1,188 @@
+"""Git access for history, through pygit2 (libgit2 in-process).
+
+Chosen over the ``git`` CLI and dulwich by measuring the three on the same
+1,000-commit walk (``bench/history.py``; figures in its docstring). Only this
+module imports pygit2, so the rest of labbook runs, and the site builds without
+history, when it is missing.
+
+Shallow clones: libgit2 shows a shallow boundary commit as having no parents.
+History must not read that as "everything was added here", so the boundary
+commits are taken from the repository's ``shallow`` file and treated as a
+baseline, not as a root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+try:
+    import pygit2
+except ImportError:  # pragma: no cover - pygit2 is a pinned dependency
+    pygit2 = None
+
+FETCH_FIX = "fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"
+"""What to do about a shallow clone."""
+
+
+class NotARepo(Exception):
+    """The folder is not in a Git work tree, or Git cannot be read here; ``str()`` says why in one line."""
+
+    def __init__(self, message: str, status: str = "no-git", fix: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """``no-git`` or ``unavailable``."""
+        self.fix = fix
+        """What to do about it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """The parts of a commit history uses."""
+
+    sha: str
+    """Full id."""
+    parents: tuple[str, ...]
+    """Parent ids (none for a root, and for a shallow boundary)."""
+    time: int
+    """Committer time, seconds since the epoch."""
+    offset: int
+    """Committer UTC offset in minutes."""
+    author: str
+    """Author name."""
+    message: str
+    """First line of the message."""
+
+
+def _commit(c: Any) -> Commit:
+    return Commit(
+        str(c.id),
+        tuple(str(p) for p in c.parent_ids),
+        c.commit_time,
+        c.commit_time_offset,
+        c.author.name,
+        c.message.strip().partition("\n")[0],
+    )
+
+
+class Repo:
+    """One repository: its commits, trees and blobs. Built by :func:`open_repo`."""
+
+    def __init__(self, repo: Any, root: Path) -> None:
+        self._repo = repo
+        self.root = root
+        """The work tree."""
+
+    def relpath(self, folder: Path) -> str:
+        """``folder`` inside the work tree, as a Git path (``""`` for the root)."""
+        rel = folder.resolve().relative_to(self.root.resolve()).as_posix()
+        return "" if rel == "." else rel
+
+    def head(self) -> str | None:
+        """The commit ``HEAD`` points at, or None before the first commit."""
+        if self._repo.head_is_unborn:
+            return None
+        return str(self._repo.head.target)
+
+    def shallow_boundary(self) -> set[str]:
+        """Commits whose parents a shallow clone left out (empty for a full clone)."""
+        if not self._repo.is_shallow:
+            return set()
+        git_dir = Path(self._repo.path)
+        common = git_dir / "commondir"
+        if common.is_file():
+            git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
+        shallow = git_dir / "shallow"
+        return set(shallow.read_text(encoding="utf-8").split()) if shallow.is_file() else set()
+
+    def walk(self, head: str, hide: Iterable[str] = ()) -> list[Commit]:
+        """Commits reachable from ``head`` and from none of ``hide``, parents before children."""
+        sort = pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE
+        walker = self._repo.walk(head, sort)
+        for sha in hide:
+            if sha in self._repo:
+                walker.hide(sha)
+        return [_commit(c) for c in walker]
+
+    def commit(self, sha: str) -> Commit:
+        """One commit."""
+        return _commit(self._repo[sha])
+
+    def tree(self, sha: str, path: str) -> str | None:
+        """The id of the tree at ``path`` in commit ``sha`` (the root tree for ``""``), or None."""
+        tree = self._repo[sha].tree
+        if not path:
+            return str(tree.id)
+        try:
+            entry = tree[path]
+        except KeyError:
+            return None
+        return str(entry.id) if entry.type_str == "tree" else None
+
+    def blob_at(self, sha: str, path: str) -> str | None:
+        """The id of the blob at ``path`` in commit ``sha``, or None."""
+        try:
+            entry = self._repo[sha].tree[path]
+        except KeyError:
+            return None
+        return str(entry.id) if entry.type_str == "blob" else None
+
+    def files(self, tree: str) -> dict[str, str]:
+        """Every blob under a tree, by path relative to it."""
+        out: dict[str, str] = {}
+        stack = [("", self._repo[tree])]
+        while stack:
+            prefix, node = stack.pop()
+            for entry in node:
+                if entry.type_str == "tree":
+                    stack.append((f"{prefix}{entry.name}/", self._repo[entry.id]))
+                elif entry.type_str == "blob":
+                    out[f"{prefix}{entry.name}"] = str(entry.id)
+        return out
+
+    def changed(self, old: str | None, new: str) -> dict[str, str | None]:
+        """Paths whose blob differs between two trees: the new blob id, or None when deleted."""
+        if old is None:
+            return dict(self.files(new))
+        diff = self._repo[old].diff_to_tree(self._repo[new])
+        out: dict[str, str | None] = {}
+        for d in diff.deltas:
+            if d.status_char() == "D":
+                out[d.old_file.path] = None
+            else:
+                out[d.new_file.path] = str(d.new_file.id)
+        return out
+
+    def renamed_from(self, parent: str, sha: str, path: str) -> str | None:
+        """The path ``path`` had in ``parent``, when commit ``sha`` renamed (moved) it there."""
+        diff = self._repo.diff(self._repo[parent].tree, self._repo[sha].tree)
+        diff.find_similar()
+        for d in diff.deltas:
+            if d.status_char() == "R" and d.new_file.path == path:
+                return d.old_file.path
+        return None
+
+    def blob(self, blob_id: str) -> bytes:
+        """A blob's bytes."""
+        return self._repo[blob_id].data
+
+
+def open_repo(folder: Path) -> Repo:
+    """The repository whose work tree holds ``folder``; :class:`NotARepo` says why not."""
+    if pygit2 is None:
+        raise NotARepo("pygit2 is not installed, so Git history cannot be read", "unavailable", "run `make`")
+    found = pygit2.discover_repository(str(folder.resolve()))
+    if found is None:
+        raise NotARepo(
+            f"{folder.as_posix()}: not in a Git repository, so it has no history "
+            "(expected a folder inside a Git checkout)"
+        )
+    try:
+        repo = pygit2.Repository(found)
+    except pygit2.GitError as exc:
+        raise NotARepo(f"{folder.as_posix()}: cannot open its Git repository: {exc}", "unavailable") from None
+    if repo.workdir is None:
+        raise NotARepo(f"{folder.as_posix()} is in a bare Git repository (expected a checkout)")
+    return Repo(repo, Path(repo.workdir))

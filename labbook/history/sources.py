@@ -1,0 +1,249 @@
+"""The two histories: the inventory's and the Flux repository's. One class each, in :data:`SOURCES`.
+
+A source says which files of a commit it reads (:meth:`Source.select`), reads
+one file's bytes into a partial result (:meth:`Source.read`, once per Git blob)
+and composes a commit's partial results into facts (:meth:`Source.compose`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from labbook.history.chunks import ChunkedParser
+from labbook.history.git import Commit, Repo
+from labbook.history.kinds import SECTIONS
+from labbook.load.errors import problems_from_validation
+from labbook.load.yaml import LoadError, decode, parse
+from labbook.models.history import Facts, Origin
+from labbook.sources.flux.loader import load as load_flux
+from labbook.sources.flux.observe import oci_chart, oci_version
+from labbook.sources.flux.resource import Res, text
+
+Files = dict[str, str]
+"""``{repository path: blob id}`` of the files a source reads in one commit."""
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}/{name}" if prefix else name
+
+
+class Source:
+    """One history: which files, how one file reads, how a commit's files make facts."""
+
+    origin: Origin = "inventory"
+    keeps_files = False
+    """Whether each commit's files are kept in the cache (cheap for a few files, needed to follow renames)."""
+
+    def __init__(self, repo: Repo, folder: Path) -> None:
+        self.repo = repo
+        self.prefix = repo.relpath(folder)
+        """The folder, as a Git path in its repository."""
+
+    def key(self) -> str:
+        """What the cache of this history is keyed by (besides the repository)."""
+        return f"{self.origin}:{self.prefix}"
+
+    def prepare(self, commits: list[Commit], head: str) -> bool:
+        """Look at the commits to read, newest last, before reading; True when a cached history must be
+        dropped (for example because a new commit renamed a file the history follows)."""
+        return False
+
+    def select(self, commit: Commit, parent: Files | None, parent_commit: str | None) -> Files:
+        """The files this history reads in ``commit`` (``parent``: the first parent's, when known)."""
+        raise NotImplementedError
+
+    def read(self, path: str, data: bytes) -> tuple[Any, str | None]:
+        """One file's partial result, or None and a one-line problem."""
+        raise NotImplementedError
+
+    def compose(self, parts: dict[str, Any]) -> tuple[Facts, dict[str, str]]:
+        """A commit's facts from its files' partial results, and the path each subject is read from."""
+        facts: Facts = {}
+        where: dict[str, str] = {}
+        for path in sorted(parts):
+            for subject, values in (parts[path] or {}).items():
+                facts[subject] = values
+                where[subject] = path
+        return facts, where
+
+
+class InventorySource(Source):
+    """``hardware.yaml``, ``platform.yaml`` and ``rdma.yaml``, each followed through renames."""
+
+    origin: Origin = "inventory"
+    keeps_files = True
+
+    def __init__(self, repo: Repo, folder: Path) -> None:
+        super().__init__(repo, folder)
+        self._paths: dict[str, dict[str, str]] = {}
+        self._parsers = {section: ChunkedParser() for section in SECTIONS}
+        self._sections = {path: section for section, path in self.head_paths().items()}
+        self.renamed = False
+        """Whether :meth:`prepare` found a rename."""
+
+    def head_paths(self) -> dict[str, str]:
+        """Where each section lives at ``HEAD``."""
+        return {section: _join(self.prefix, f"{section}.yaml") for section in SECTIONS}
+
+    def prepare(self, commits: list[Commit], head: str) -> bool:
+        """Walk back from ``HEAD`` and note, per commit, the path each section had (``git log --follow``)."""
+        paths = self._paths
+        paths[head] = self.head_paths()
+        self.renamed = False
+        for commit in reversed(commits):
+            mine = paths.setdefault(commit.sha, self.head_paths())
+            for parent in commit.parents:
+                inherited = dict(mine)
+                for section, path in mine.items():
+                    if self.repo.blob_at(parent, path) is None and self.repo.blob_at(commit.sha, path) is not None:
+                        old = self.repo.renamed_from(parent, commit.sha, path)
+                        if old is not None:
+                            inherited[section] = old
+                            self._sections.setdefault(old, section)
+                            self.renamed = True
+                paths.setdefault(parent, inherited)
+        return self.renamed
+
+    def select(self, commit: Commit, parent: Files | None, parent_commit: str | None) -> Files:
+        out: Files = {}
+        for section, path in self._paths.get(commit.sha, self.head_paths()).items():
+            blob = self.repo.blob_at(commit.sha, path)
+            if blob is not None:
+                out[path] = blob
+                self._sections.setdefault(path, section)
+        return out
+
+    def section(self, path: str) -> str:
+        """The section a path holds: the one it was followed from, else the one its file name says."""
+        return self._sections.get(path) or Path(path).stem
+
+    def read(self, path: str, data: bytes) -> tuple[Any, str | None]:
+        section = self.section(path)
+        model, project = SECTIONS[section]
+        try:
+            tree = self._parsers[section].parse(path, decode(path, data))
+            return project(model.model_validate(tree)), None
+        except LoadError as exc:
+            return None, str(exc.problem)
+        except ValidationError as exc:
+            located = parse(path, decode(path, data))
+            first = problems_from_validation(path, located, model, exc)[0]
+            return None, str(first)
+
+
+class FluxSource(Source):
+    """Every HelmRelease in the YAML files of a Flux repository folder, with chart and version.
+
+    Chart and version are read as :mod:`labbook.sources.flux.observe` reads them:
+    ``spec.chart.spec`` (version ``*`` when unset), or ``spec.chartRef`` to an
+    OCIRepository (chart: last URL segment; version: tag, semver or digest, else
+    ``latest``) or a HelmChart. A HelmRelease is known by its namespace as written
+    in its file and its name, so a moved file is no change.
+    """
+
+    origin: Origin = "flux"
+
+    def __init__(self, repo: Repo, folder: Path) -> None:
+        super().__init__(repo, folder)
+        self._trees: dict[str, str | None] = {}
+
+    def select(self, commit: Commit, parent: Files | None, parent_commit: str | None) -> Files:
+        tree = self.repo.tree(commit.sha, self.prefix)
+        self._trees[commit.sha] = tree
+        if tree is None:
+            return {}
+        old = self._trees.get(parent_commit) if parent_commit else None
+        if parent is not None and old is not None and old == tree:
+            return parent
+        if parent is None or old is None:
+            changed: dict[str, str | None] = dict(self.repo.files(tree))
+            files: Files = {}
+        else:
+            changed = self.repo.changed(old, tree)
+            files = dict(parent)
+        for rel, blob in changed.items():
+            if not rel.endswith((".yaml", ".yml")):
+                continue
+            path = _join(self.prefix, rel)
+            if blob is None:
+                files.pop(path, None)
+            else:
+                files[path] = blob
+        return files
+
+    def read(self, path: str, data: bytes) -> tuple[Any, str | None]:
+        if b"HelmRelease" not in data and b"OCIRepository" not in data and b"HelmChart" not in data:
+            return {}, None
+        docs, problem = load_flux(data)
+        if problem is not None:
+            return None, f"{path}:{problem.line or 1}: {problem.message}"
+        releases: dict[str, dict[str, str]] = {}
+        charts: dict[str, dict[str, str]] = {}
+        for doc in docs:
+            if not isinstance(doc.obj, dict):
+                continue
+            res = Res(doc.obj, path, doc.line)
+            if doc.kind == "HelmRelease":
+                releases[_ident(res.namespace, res.name)] = _release(res)
+            elif doc.kind == "OCIRepository":
+                charts[f"OCIRepository/{_ident(res.namespace, res.name)}"] = {
+                    "chart": oci_chart(text(res.spec.get("url"))) or "?",
+                    "version": oci_version(res.spec),
+                }
+            elif doc.kind == "HelmChart":
+                charts[f"HelmChart/{_ident(res.namespace, res.name)}"] = {
+                    "chart": text(res.spec.get("chart")) or "?",
+                    "version": text(res.spec.get("version")) or "*",
+                }
+        return {"releases": releases, "charts": charts}, None
+
+    def compose(self, parts: dict[str, Any]) -> tuple[Facts, dict[str, str]]:
+        charts: dict[str, dict[str, str]] = {}
+        for part in parts.values():
+            charts.update((part or {}).get("charts", {}))
+        facts: Facts = {}
+        where: dict[str, str] = {}
+        for path in sorted(parts):
+            for ident, release in (parts[path] or {}).get("releases", {}).items():
+                ref = release.get("chartRef")
+                if ref is not None:
+                    release = {k: v for k, v in release.items() if k != "chartRef"}
+                    target = charts.get(ref) or charts.get(f"{ref.partition('/')[0]}/{ref.rpartition('/')[2]}")
+                    release["chart"] = target["chart"] if target else "?"
+                    release["version"] = target["version"] if target else "?"
+                facts[f"helmrelease/{ident}"] = release
+                where[f"helmrelease/{ident}"] = path
+        return facts, where
+
+
+def _ident(namespace: str, name: str) -> str:
+    return f"{namespace}/{name}" if namespace else name
+
+
+def _release(res: Res) -> dict[str, str]:
+    spec = res.spec
+    chart = spec.get("chart")
+    chart_spec = chart.get("spec") if isinstance(chart, dict) else None
+    if isinstance(chart_spec, dict):
+        ref = chart_spec.get("sourceRef") if isinstance(chart_spec.get("sourceRef"), dict) else {}
+        return {
+            "chart": text(chart_spec.get("chart")) or "?",
+            "version": text(chart_spec.get("version")) or "*",
+            "source": f"{text(ref.get('kind')) or '?'} {text(ref.get('name')) or '?'}",
+        }
+    ref = spec.get("chartRef")
+    if isinstance(ref, dict):
+        kind = text(ref.get("kind")) or "?"
+        namespace = text(ref.get("namespace")) or res.namespace
+        return {
+            "source": f"{kind} {text(ref.get('name'))}",
+            "chartRef": f"{kind}/{_ident(namespace, text(ref.get('name')) or '')}",
+        }
+    return {"chart": "?", "version": "?"}
+
+
+SOURCES: dict[Origin, type[Source]] = {"inventory": InventorySource, "flux": FluxSource}
+"""Every history, by origin."""

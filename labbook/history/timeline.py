@@ -1,0 +1,228 @@
+"""Read the histories and answer questions about them: what changed, the lab as of a date, what changed since."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labbook.history import cache as cache_mod
+from labbook.history.build import Builder, Record, State
+from labbook.history.differ import commit_ref
+from labbook.history.git import FETCH_FIX, NotARepo, open_repo
+from labbook.history.sources import SOURCES, Source
+from labbook.models.history import Change, Facts, History, HistoryWarning, LabAsOf, Origin, RepoStatus
+
+CACHE = Path(".cache") / "labbook"
+"""The cache folder, relative to the top of the inventory's work tree."""
+
+
+@dataclass(slots=True)
+class Read:
+    """One history as read: its source, builder and commits."""
+
+    source: Source
+    builder: Builder
+    head: str
+    records: dict[str, Record]
+    states: dict[str, State] = field(default_factory=dict)
+    """States read in this run, by commit."""
+
+    def day(self, sha: str) -> dt.date:
+        c = self.records[sha].commit
+        return dt.datetime.fromtimestamp(c.time, dt.timezone(dt.timedelta(minutes=c.offset))).date()
+
+    def as_of(self, date: dt.date) -> str | None:
+        """The last commit on the first-parent line of ``HEAD`` dated on or before ``date``."""
+        sha: str | None = self.head
+        while sha is not None and sha in self.records:
+            if self.day(sha) <= date:
+                return sha
+            parents = self.records[sha].commit.parents
+            sha = parents[0] if parents else None
+        return None
+
+    def ancestors(self, sha: str | None) -> set[str]:
+        """``sha`` and every commit reachable from it."""
+        seen: set[str] = set()
+        stack = [sha] if sha else []
+        while stack:
+            s = stack.pop()
+            if s in seen or s not in self.records:
+                continue
+            seen.add(s)
+            stack.extend(self.records[s].commit.parents)
+        return seen
+
+    def facts_at(self, sha: str) -> Facts:
+        """Every fact at a commit."""
+        if sha not in self.states:
+            self.states[sha] = self.builder.recover(sha, self.records[sha].files)
+        return self.states[sha].facts
+
+
+def _status(origin: Origin, folder: Path, exc: NotARepo) -> RepoStatus:
+    return RepoStatus(origin=origin, path=folder.as_posix(), status=exc.status, message=str(exc), fix=exc.fix)  # type: ignore[arg-type]
+
+
+def _read_one(
+    origin: Origin, folder: Path, cache_dir: Path | bool | None
+) -> tuple[RepoStatus, Read | None, list[HistoryWarning]]:
+    try:
+        repo = open_repo(folder)
+    except NotARepo as exc:
+        return _status(origin, folder, exc), None, []
+    head = repo.head()
+    if head is None:
+        msg = f"{folder.as_posix()}: the repository has no commits yet, so there is no history to read"
+        return RepoStatus(origin=origin, path=folder.as_posix(), status="no-commits", message=msg), None, []
+    source = SOURCES[origin](repo, folder)
+    boundary = repo.shallow_boundary()
+    use_cache = cache_dir is not False
+    path = cache_mod.cache_path(cache_dir if isinstance(cache_dir, Path) else repo.root / CACHE, source)
+    cached = cache_mod.load(path, source) if use_cache else None
+    if cached is not None and set(cached.boundary) != boundary:
+        cached = None
+    new = repo.walk(head, cached.heads if cached else ())
+    if source.prepare(new, head) and cached is not None:
+        cached = None
+        new = repo.walk(head)
+        source.prepare(new, head)
+    cached = cached or cache_mod.Cached()
+    builder = Builder(source, boundary)
+    known: dict[str, State] = dict(cached.tips)
+    kept = {sha: r.files for sha, r in cached.records.items() if r.files is not None}
+    for rec in builder.run(new, known, kept):
+        cached.records[rec.commit.sha] = rec
+    read = Read(source, builder, head, cached.records, known)
+    reachable = read.ancestors(head)
+    cached.records = {s: r for s, r in cached.records.items() if s in reachable}
+    read.records = cached.records
+    cached.warnings = [w for w in cached.warnings if w.commit in reachable] + builder.warnings
+    cached.heads = [*[h for h in cached.heads if h != head and h in reachable][-(cache_mod.HEADS - 1) :], head]
+    cached.tips = {
+        h: known[h] if h in known else cached.tips[h] for h in cached.heads if h in known or h in cached.tips
+    }
+    cached.boundary = sorted(boundary)
+    if use_cache:
+        cache_mod.save(path, source, cached)
+    status = RepoStatus(
+        origin=origin,
+        path=folder.as_posix(),
+        status="shallow" if boundary else "ok",
+        message=(f"{folder.as_posix()}: shallow clone, history stops at {', '.join(sorted(b[:7] for b in boundary))}")
+        if boundary
+        else "",
+        fix=FETCH_FIX if boundary else None,
+        head=head,
+        commits=len(cached.records),
+        parsed=builder.parsed,
+    )
+    return status, read, cached.warnings
+
+
+class Timeline:
+    """The histories read, and the questions the site and ``labbook new --from-changes`` ask of them."""
+
+    def __init__(self, history: History, reads: dict[str, Read]) -> None:
+        self.history = history
+        """Every change, newest first, and how each repository read."""
+        self._reads = reads
+
+    @property
+    def available(self) -> bool:
+        """Whether the inventory's history could be read (possibly only in part: shallow)."""
+        return "inventory" in self._reads
+
+    def notice(self) -> str | None:
+        """One line for the site when history is missing or partial (with the fix), else None."""
+        for status in self.history.repos:
+            if status.status != "ok":
+                return status.message + (f" ({status.fix})" if status.fix else "")
+        return None
+
+    def facts_on(self, date: dt.date) -> tuple[str | None, Facts]:
+        """Every fact of the inventory as of ``date`` (the last first-parent commit on or before it), and
+        that commit; ``(None, {})`` when history is missing or starts later."""
+        read = self._reads.get("inventory")
+        sha = read.as_of(date) if read else None
+        return (sha, read.facts_at(sha)) if read is not None and sha is not None else (None, {})
+
+    def as_of(self, date: dt.date, refs: list[str]) -> LabAsOf:
+        """The lab on ``date`` for ``refs`` (component ids, node names), and what changed for them since."""
+        read = self._reads.get("inventory")
+        sha = read.as_of(date) if read else None
+        facts: Facts = {}
+        if read is not None and sha is not None:
+            at = read.facts_at(sha)
+            for ref in refs:
+                for subject in (f"node/{ref}", f"component/{ref}"):
+                    if subject in at:
+                        facts[subject] = at[subject]
+        wanted = set(refs)
+        since = [c for c in self.since(date) if wanted & set(c.refs)]
+        commit = read.records[sha].commit if read is not None and sha is not None else None
+        return LabAsOf(date=date, commit=commit_ref(commit) if commit else None, facts=facts, since=since)
+
+    def since(self, date: dt.date | None) -> list[Change]:
+        """Changes made after the last commit on or before ``date`` (every change for None), oldest first.
+
+        Per history: the commits reachable from ``HEAD`` but not from that commit, so a branch
+        written before ``date`` and merged after it counts as after.
+        """
+        excluded: dict[str, set[str]] = {}
+        for origin, read in self._reads.items():
+            excluded[origin] = read.ancestors(read.as_of(date)) if date is not None else set()
+        return [c for c in reversed(self.history.changes) if c.commit.sha not in excluded.get(c.origin, set())]
+
+
+def _release_owners(facts: Facts) -> dict[str, list[str]]:
+    """``{namespace/name: [component ids]}`` for every HelmRelease the inventory documents."""
+    owners: dict[str, list[str]] = {}
+    for subject, values in facts.items():
+        if subject.startswith("component/"):
+            for key in values:
+                if key.startswith("chart "):
+                    owners.setdefault(key[len("chart ") :], []).append(subject.partition("/")[2])
+    return owners
+
+
+def _with_owner(change: Change, owners: dict[str, list[str]]) -> Change:
+    """A Flux change with the components documented for its HelmRelease as refs (by namespace and name,
+    or by name alone when the file leaves the namespace to a Kustomization)."""
+    ident = change.subject.partition("/")[2]
+    found = owners.get(ident)
+    if found is None and "/" not in ident:
+        found = [o for key, ids in owners.items() if key.rpartition("/")[2] == ident for o in ids]
+    return change.model_copy(update={"refs": found}) if found else change
+
+
+def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bool | None = None) -> Timeline:
+    """Read the inventory's history, and the Flux repository's when given.
+
+    ``cache_dir``: the cache folder (default ``.cache/labbook`` at the top of the work tree), or
+    ``False`` to neither read nor write a cache. Never raises for a folder outside Git, a shallow
+    clone or a revision that does not read: each repository's :class:`RepoStatus` says so.
+    """
+    statuses: list[RepoStatus] = []
+    reads: dict[str, Read] = {}
+    warnings: list[HistoryWarning] = []
+    changes: list[Change] = []
+    position: dict[str, int] = {}
+    for origin, folder in (("inventory", inventory), ("flux", flux)):
+        if folder is None:
+            continue
+        status, read, found = _read_one(origin, folder, cache_dir)  # type: ignore[arg-type]
+        statuses.append(status)
+        warnings += found
+        if read is not None:
+            reads[origin] = read
+            changes += [c for r in read.records.values() for c in r.changes]
+            position.update({r.commit.sha: i for i, r in enumerate(read.records.values())})
+    if "flux" in reads and "inventory" in reads:
+        inv = reads["inventory"]
+        owners = _release_owners(inv.facts_at(inv.head))
+        changes = [_with_owner(c, owners) if c.origin == "flux" else c for c in changes]
+    order = {id(c): i for i, c in enumerate(changes)}
+    changes.sort(key=lambda c: (-c.commit.date.timestamp(), -position[c.commit.sha], order[id(c)]))
+    return Timeline(History(repos=statuses, changes=changes, warnings=warnings), reads)

@@ -1,0 +1,112 @@
+"""The block-memoised parser gives exactly what the whole-text parse gives, or fails exactly when it does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from labbook.history.chunks import ChunkedParser
+from labbook.load.yaml import LoadError, parse
+from tests.conftest import ROOT
+
+
+def _outcome(fn, text: str):
+    try:
+        return "ok", fn("f.yaml", text)
+    except LoadError as exc:
+        return "error", str(exc.problem)
+
+
+def assert_same(text: str, parser: ChunkedParser | None = None) -> None:
+    parser = parser or ChunkedParser()
+    assert _outcome(parser.parse, text) == _outcome(parse, text)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "inventory").glob("*.yaml")), ids=lambda p: p.name)
+def test_real_inventory(path: Path) -> None:
+    parser = ChunkedParser()
+    text = path.read_text(encoding="utf-8")
+    assert_same(text, parser)
+    assert parser.parsed > 1  # it really was cut into blocks
+    edited = text.replace("version: 1.18.4", "version: 1.18.5", 1)
+    before = parser.parsed
+    assert_same(edited, parser)
+    assert parser.parsed - before <= (1 if edited != text else 0) + 1
+
+
+CASES = [
+    "a: 1\nb: [1,\n2]\n",  # a flow sequence spanning lines at column 0
+    'a: "x\ny"\n',  # a quoted scalar continued at column 0
+    "a: &x {k: 1}\nb: *x\n",  # an alias to another block's anchor
+    "a: 1\na: 2\n",  # a key repeated across blocks
+    "a:\n- 1\n- 2\nb: 3\n",  # a compact sequence
+    "a:\n  - x: 1\n  - &y {z: 2}\n  - *y\n",  # anchor and alias inside one block, across items
+    "a:\n  - x\n b: 1\n",  # a line less indented than the items
+    "%YAML 1.1\n---\na: 1\n",
+    "- a\n- b\n",
+    "a: |\n  text\n# comment\nb: 2\n",
+    "a: 1\nb\n",
+    "",
+    "# only a comment\n",
+    "a:\n  - 1\n  -\n  - 3\n",
+    "a: 1 # c\n\n\nb:\n  # c\n  - 2\n",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_edge_cases(text: str) -> None:
+    assert_same(text)
+
+
+_key = st.sampled_from(["a", "b", "id", "nodes", "x-y", "vfs"])
+_scalar = st.sampled_from(
+    ["1", "1.10", "true", "null", "~", "'q: 1'", '"d"', "v1.2.3", "-", "[1, 2]", "{k: v}", "*a", "&a 3"]
+)
+
+
+@st.composite
+def _doc(draw) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        key = draw(_key)
+        shape = draw(st.integers(0, 3))
+        if shape == 0:
+            lines.append(f"{key}: {draw(_scalar)}")
+        elif shape == 1:
+            indent = " " * draw(st.integers(0, 3))
+            lines.append(f"{key}:")
+            for _ in range(draw(st.integers(1, 4))):
+                lines.append(f"{indent}- {draw(_key)}: {draw(_scalar)}")
+                if draw(st.booleans()):
+                    lines.append(f"{indent}  {draw(_key)}: {draw(_scalar)}")
+        elif shape == 2:
+            lines.append(f"{key}:")
+            lines.append(f"  {draw(_key)}: {draw(_scalar)}")
+        else:
+            lines.append(draw(st.sampled_from(["# c", "", "  # indented", "- stray", "x"])))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_doc())
+def test_generated_documents(text: str) -> None:
+    assert_same(text)
+
+
+@pytest.mark.corpus
+def test_every_yaml_file_of_the_real_corpora(corpora: Path) -> None:
+    parser = ChunkedParser()
+    checked = 0
+    for path in sorted(corpora.rglob("*.y*ml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if text.count("\n---") or text.startswith("---"):
+            continue  # multi-document files are not what the inventory loader reads
+        assert_same(text, parser)
+        checked += 1
+    assert checked > 100
