@@ -13,9 +13,13 @@ It follows kustomize v5.7 (what kustomize-controller and ``kubectl`` 1.34 run),
   has its own kustomization file as a resource.
 
 For speed, only the kinds in :data:`~labbook.sources.flux.loader.KEPT_KINDS` are
-read, and a HelmRelease's ``spec.values`` is not. That changes no result: a
-kustomization that uses ``replacements`` (which may read or write any kind and
-any field) has every document of its build read in full. What kustomize would
+read, and a HelmRelease's ``spec.values`` is not. For a build kustomize accepts,
+that changes nothing the reader reports: a kustomization that uses
+``replacements`` (which may read or write any kind and any field, also through a
+component) has every document of its build read in full, and a JSON 6902 patch
+inside ``spec.values`` is left out only where the values were not read. A build
+kustomize would refuse only because of a skipped document (two Deployments with
+one name, a patch naming a Deployment that is not there) is not detected. What kustomize would
 refuse (an unparseable or missing resource, a patch or replacement that cannot
 apply …) raises :class:`~labbook.sources.flux.transformers.BuildError`: Flux
 applies nothing from that Kustomization. What an offline reader cannot fetch (a
