@@ -1,7 +1,8 @@
 """``labbook drift flux`` against parsing the repo with CSafeLoader, and against kubectl kustomize, in one run.
 
-Two repositories: the largest real corpus (by YAML bytes, from ../shared/corpora/flux)
-and a synthetic repo of 2,000 HelmReleases generated into a temp folder. For each, side
+Two repositories: the largest real corpus (by YAML bytes, from ../shared/corpora/flux;
+its first cluster when it has several) and a synthetic repo of 2,000 HelmReleases
+generated into a temp folder. For each, side
 by side and interleaved (the order flips every round, so drift in the machine's speed
 hits both alike), compared by their medians:
 
@@ -17,7 +18,12 @@ hits both alike), compared by their medians:
 
 Peak memory (tracemalloc, in a separate untimed pass) is printed for drift flux and parse.
 
-    .venv/bin/python bench/flux_drift.py [--rounds 15] [--kubectl-rounds 3]
+Last, a per-corpus agreement table: for every real corpus and cluster, the HelmReleases
+(namespace, name, chart, version) ``labbook flux list`` reports against those real
+``kubectl kustomize`` plus Flux substitution builds from the same entry point (the
+oracle of tests/oracle, built from the cases in tests/oracle/cases.py).
+
+    .venv/bin/python bench/flux_drift.py [--rounds 15] [--kubectl-rounds 3] [--no-agreement]
 """
 
 from __future__ import annotations
@@ -42,10 +48,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from labbook.cli import main as labbook  # noqa: E402
+from labbook.commands.flux_list import rows as flux_list_rows  # noqa: E402
 from labbook.drift.flux import compare  # noqa: E402
 from labbook.formats import render  # noqa: E402
 from labbook.load.inventory import load_inventory  # noqa: E402
 from labbook.sources.flux import build, read_repo  # noqa: E402
+from labbook.sources.flux.entry import candidates  # noqa: E402
+from labbook.sources.flux.tree import Repo  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora" / "flux"
 KUBECTL = Path(os.environ.get("LABBOOK_KUBECTL", ROOT / ".tools" / "kubectl"))
@@ -281,11 +290,58 @@ def bench(label: str, repo: Path, path: str | None, work: Path, rounds: int, kub
 
 
 def largest_corpus() -> tuple[Path, str | None] | None:
+    """The corpus with the most YAML bytes, and its first cluster entry point when it has several."""
     if not CORPORA.is_dir():
         return None
     repos = [p for p in CORPORA.iterdir() if p.is_dir()]
     repo = max(repos, key=lambda p: sum(f.stat().st_size for f in yaml_files(p)))
-    return repo, None
+    _, entries = candidates(Repo(repo))
+    return repo, (entries[0].folder if len(entries) > 1 else None)
+
+
+def agreement(work: Path) -> bool:
+    """Per corpus (and cluster): the HelmReleases `flux list` reports against those real kubectl kustomize plus Flux
+    substitution builds from the same entry point (the oracle of tests/oracle)."""
+    from tests.oracle.cases import CASES
+    from tests.oracle.oracle import Oracle, helmreleases
+
+    print(
+        "\n== flux list against kubectl kustomize + Flux substitution, HelmReleases (namespace, name, chart, version)"
+    )
+    if not CORPORA.is_dir():
+        print(f"  skipped: {CORPORA} not found (it lives in ../shared beside the checkout)")
+        return True
+    if not (KUBECTL.is_file() and os.access(KUBECTL, os.X_OK)):
+        print(f"  skipped: no kubectl at {KUBECTL} (run `make tools`)")
+        return True
+    head = ("corpus (entry)", "flux list", "kubectl", "agree", "only flux list", "only kubectl", "not built")
+    lines = [head]
+    ok = True
+    for name, case in CASES.items():
+        if not case.corpus:
+            continue
+        oracle = Oracle(KUBECTL, case.repo, case.entry, work / name, case.roots, case.root, case.ignores)
+        results = oracle.run()
+        built = helmreleases(results)
+        listed = {
+            (r["namespace"], r["name"], r["chart"], r["version"])
+            for r in flux_list_rows(read_repo(case.repo, case.path, case.source))
+            if r["kind"] == "HelmRelease"
+        }
+        unbuilt = sum(1 for r in results.values() if r.skipped)
+        ok &= listed == built
+        row = (f"{case.repo.name} ({case.entry})", len(listed), len(built), len(listed & built), len(listed - built),
+               len(built - listed), unbuilt)  # fmt: skip
+        lines.append(tuple(str(c) for c in row))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    for line in lines:
+        print(
+            "  "
+            + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True)))
+        )
+    print("  (not built: Flux Kustomizations kubectl could not build or whose source is another repository)")
+    print(f"  every corpus agrees: {'yes' if ok else 'NO'}")
+    return ok
 
 
 def main() -> int:
@@ -293,6 +349,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--kubectl-rounds", type=int, default=3)
     parser.add_argument("--releases", type=int, default=2000)
+    parser.add_argument("--no-agreement", action="store_true", help="skip the per-corpus agreement table")
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory(prefix="labbook-bench-") as tmp:
@@ -304,6 +361,8 @@ def main() -> int:
             ok &= bench("largest corpus", *corpus, work, args.rounds, args.kubectl_rounds)
         repo = synthetic(work / "synthetic-repo", args.releases)
         ok &= bench(f"synthetic, {args.releases} HelmReleases", repo, None, work, args.rounds, args.kubectl_rounds)
+        if not args.no_agreement:
+            ok &= agreement(work / "agreement")
     return 0 if ok else 1
 
 

@@ -60,6 +60,17 @@ def _repo_opts(p: argparse.ArgumentParser, *, required: bool = False, note: str 
         metavar="PATH",
         help="cluster entry point inside the repo, e.g. clusters/homelab (default: auto-detected)",
     )
+    _flux_opts(p)
+
+
+def _flux_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--source",
+        metavar="KIND/NAMESPACE/NAME",
+        help="the Flux source that is this repository, when the reader cannot tell "
+        "(e.g. GitRepository/flux-system/home-ops)",
+    )
+    p.add_argument("--verbose", action="store_true", help="list every warning instead of each cause once")
 
 
 def _cluster_opts(p: argparse.ArgumentParser, *, snapshot: bool) -> None:
@@ -160,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", "init", "bootstrap an inventory from an existing Flux repository")
     p.add_argument("--from-flux", metavar="DIR", required=True, help="checked-out Flux repository")
     p.add_argument("--path", metavar="PATH", help="cluster entry point inside the repo")
+    _flux_opts(p)
     p.add_argument("--force", action="store_true", help="overwrite existing inventory files")
 
     p = add("history", "history", "list the lab's meaningful changes from the Git history of the inventory")

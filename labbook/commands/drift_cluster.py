@@ -79,7 +79,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Inventory, FluxObserved | None, s
         from labbook.sources.flux.git import revision
 
         try:
-            git = read_repo(Path(args.repo), args.path)
+            git = read_repo(Path(args.repo), args.path, args.source, args.verbose)
         except BadInput as exc:
             problems += exc.problems
         if (Path(args.repo) / ".git").exists():  # the checkout's own commit, not that of a repo around it

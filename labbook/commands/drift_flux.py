@@ -30,7 +30,7 @@ def _read(args: argparse.Namespace) -> tuple[Inventory, FluxObserved]:
     except BadInput as exc:
         problems += exc.problems
     try:
-        observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path)
+        observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path, args.source, args.verbose)
     except BadInput as exc:
         problems += exc.problems
     if problems or inventory is None or observed is None:

@@ -1,9 +1,12 @@
 """``labbook flux list``: what the reader finds in a Flux repository, like ``flux get hr`` but offline from Git.
 
-One row per HelmRelease, then one per chart source. ``--format json`` prints a
+One row per HelmRelease, then one per chart source. The text table starts with
+how the repository was read: the entry point and which Flux source is the
+repository itself, each with how it was decided. ``--format json`` prints a
 list of objects with the keys ``kind``, ``namespace``, ``name``, ``chart``,
-``version``, ``source_kind``, ``source_name``, ``file`` and ``line``. Warnings
-(files that could not be fully read) go to stderr.
+``version``, ``source_kind``, ``source_name``, ``file`` and ``line``; those
+header lines then go to stderr. Warnings (what could not be fully read, each
+cause once unless ``--verbose``) go to stderr.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def rows(observed: FluxObserved) -> list[dict[str, Any]]:
 
 
 def table(observed: FluxObserved) -> str:
-    """An aligned text table; sources show their URL in the SOURCE column."""
+    """How the repository was read, then an aligned table; sources show their URL in the SOURCE column."""
     urls = {(s.kind, s.namespace, s.name): s.url for s in observed.sources}
     header = ("KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE")
     lines: list[tuple[str, ...]] = [header]
@@ -82,14 +85,17 @@ def table(observed: FluxObserved) -> str:
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
-    return "\n".join(text) + "\n"
+    head = [*observed.header, ""] if observed.header else []
+    return "\n".join([*head, *text]) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the table or the JSON list; exit 2 for an unreadable repository."""
-    observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path)
+    observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path, args.source, args.verbose)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows(observed), indent=2) + "\n")
+        for line in observed.header:
+            print(line, file=sys.stderr)
     else:
         sys.stdout.write(table(observed))
     for w in observed.warnings:

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(
             [Problem(shown[s], None, None, "already exists (expected --force to overwrite it)") for s in existing]
         )
-    found = build(repo, args.path)
+    found = build(repo, args.path, args.source, args.verbose)
     observed = observe_build(found)
     platform = platform_from(observed, found)
     if not platform["categories"]:
@@ -118,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
         f"{len(platform['ignore'])} ignore rules, from {display(repo)} ({found.entry or '.'})"
     )
     print(f"wrote {shown['hardware']}, {shown['rdma']} and {shown['site']}: fill them in")
+    for line in observed.header:
+        print(line)
     for warning in observed.warnings:
         print(f"warning: {warning}")
     return 0

@@ -260,6 +260,7 @@ def compare(inventory: Inventory, observed: FluxObserved, *, generated_at: datet
         target=observed.target,
         revision=observed.revision,
         generated_at=generated_at or datetime.now(UTC),
+        context=observed.header,
         subjects=outcome.subjects,
         findings=outcome.findings,
         warnings=observed.warnings,

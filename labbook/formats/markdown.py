@@ -46,6 +46,8 @@ def render_markdown(report: Report, cap: int = CAP) -> str:
         f"### {title(report)}\n\n{verdict}  \nChecked against {against} at {report.generated_at:%Y-%m-%d %H:%M} UTC\n"
     )
     parts = [head]
+    if report.context:
+        parts.append("\n" + "".join(f"- {cell(line)}\n" for line in report.context))
     if report.findings:
         parts.append(
             "\n| Subject | Finding | Field | Documented | Observed | Where | Source | Message |\n"

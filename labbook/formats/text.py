@@ -35,6 +35,7 @@ def render_text(report: Report) -> str:
     """Findings grouped by subject, then warnings, then a one-line verdict."""
     against = report.target + (f" @ {revision(report.revision)}" if report.revision else "")
     out = [f"{title(report)}: {against}"]
+    out += [f"  {_one_line(line)}" for line in report.context]
     for subject, group in groupby(report.findings, key=lambda f: f.subject):
         out.append("")
         out.append(subject)

@@ -131,11 +131,33 @@ class _Observation(_Obs):
     """Things that could not be fully read."""
 
 
+class ObservedRepoSource(_Obs):
+    """A Flux source that is the checked-out repository itself, and how the reader decided so."""
+
+    kind: str
+    """``GitRepository``, ``OCIRepository`` or ``Bucket``."""
+    namespace: str
+    """Namespace."""
+    name: str
+    """Name."""
+    reason: str
+    """How it was decided, for people (``--source``, a git remote, the Kustomization syncing the entry …)."""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.namespace}/{self.name} ({self.reason})"
+
+
 class FluxObserved(_Observation):
     """What a Flux repository deploys, read offline from Git (``sources/flux``)."""
 
     source: Literal["flux"] = "flux"
     """Which kind of source."""
+    entry: str | None = None
+    """The folder Flux starts from, repo-relative (``""`` for the repository root)."""
+    entry_reason: str | None = None
+    """How the entry point was found, for people."""
+    repo_sources: list[ObservedRepoSource] = []
+    """The sources that are this repository (the ones the reader can follow)."""
     helmreleases: list[ObservedHelmRelease] = []
     """HelmReleases, as Git pins them."""
     sources: list[ObservedSource] = []
@@ -144,6 +166,15 @@ class FluxObserved(_Observation):
     """Flux Kustomizations."""
     namespaces: list[str] = []
     """Namespaces declared."""
+
+    @property
+    def header(self) -> list[str]:
+        """How the repository was read, one line each: the entry point and which source is the repository."""
+        lines = []
+        if self.entry is not None:
+            lines.append(f"entry point: {self.entry or '.'} ({self.entry_reason})")
+        lines += [f"this repository: {s}" for s in self.repo_sources]
+        return lines
 
 
 class DocsObserved(_Observation):

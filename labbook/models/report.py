@@ -159,6 +159,9 @@ class Report(_Out):
     """Git commit of the repo, or the snapshot's stamp, when known."""
     generated_at: datetime
     """When the check ran (ISO-8601)."""
+    context: list[str] = []
+    """How the source was read, one line each, for the report's header (for a Flux repository: the entry point
+    and which Flux source is the repository itself, and how each was decided)."""
     subjects: list[str] = []
     """Every subject compared, in order (one JUnit testcase each)."""
     findings: list[Finding] = []

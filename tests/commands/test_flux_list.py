@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import ROOT, run_labbook
 
 KEYS = ["kind", "namespace", "name", "chart", "version", "source_kind", "source_name", "file", "line"]
@@ -40,7 +42,13 @@ def test_text_table_like_flux_get():
     result = run_labbook("flux", "list", "--repo", str(ROOT / "tests/fixtures/flux/helmrelease-versions"))
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].split() == ["KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE"]
+    assert lines[0].startswith("entry point: clusters/test (flux bootstrap: Kustomization flux-system/flux-system")
+    assert lines[1] == (
+        "this repository: GitRepository flux-system/flux-system (the source of Kustomization flux-system/flux-system, "
+        "which syncs the entry folder)"
+    )
+    assert lines[2] == ""
+    assert lines[3].split() == ["KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE"]
     row = next(line for line in lines if " oci-semver " in line).split()
     assert row == [
         "HelmRelease",
@@ -60,3 +68,22 @@ def test_unreadable_repo_is_exit_2():
     result = run_labbook("flux", "list", "--repo", "nowhere")
     assert result.code == 2
     assert result.err == "nowhere: repository folder not found (expected a checked-out Flux repository)\n"
+
+
+FIXTURES = sorted(p.name for p in (ROOT / "tests" / "fixtures" / "flux").iterdir() if p.is_dir())
+EXTRA = {
+    "not-evaluated-verbose": ("not-evaluated", ["--verbose"]),
+    "self-source-remote-source-flag": ("self-source-remote", ["--source", "GitRepository/flux-system/platform"]),
+    "other-sources-source-flag": ("other-sources", ["--source", "OCIRepository/flux-system/flux-system"]),
+}
+
+
+@pytest.mark.parametrize("case", [*FIXTURES, *EXTRA], ids=[*FIXTURES, *EXTRA])
+def test_flux_list_of_every_fixture_matches_its_golden(case, cli, golden):
+    name, extra = EXTRA.get(case, (case, []))
+    args = ["flux", "list", "--repo", f"tests/fixtures/flux/{name}", *extra]
+    result = cli(*args)
+    golden(
+        f"flux-list/{case}.txt",
+        f"$ labbook {' '.join(args)}\nexit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}",
+    )

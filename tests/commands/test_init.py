@@ -92,3 +92,33 @@ def test_init_ignores_what_the_inventory_cannot_name(tmp_path: Path):
     assert sorted(r.name for r in inventory.platform.ignore if r.kind == "HelmRelease") == ["cert-manager.v1", "ok"]
     drift = run_labbook("drift", "flux", "--repo", "repo", "--inventory", "inv", cwd=tmp_path)
     assert drift.code == 0, drift.out
+
+
+def test_init_without_path_under_the_flux_operator_then_drift_is_in_sync(tmp_path: Path):
+    repo = str(ROOT / "tests/fixtures/flux/entry-flux-instance-chart")
+    result = run_labbook("init", "--from-flux", repo, "--inventory", "inv", cwd=tmp_path)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("wrote inv/platform.yaml: ")
+    assert lines[0].endswith("(deploy/cluster)")
+    assert lines[2].startswith("entry point: deploy/cluster (Flux Operator: instance.sync in the values of")
+    assert lines[3] == (
+        "this repository: GitRepository flux-system/home-ops (the source of Kustomization flux-system/home-ops, which "
+        "syncs the entry folder)"
+    )
+    inventory = load_inventory(tmp_path / "inv")
+    assert inventory.site.cluster.name == "cluster"
+    assert inventory.platform.component("prod-app").helm[0].version == "2.0.0"
+    drift = run_labbook("drift", "flux", "--repo", repo, "--inventory", "inv", cwd=tmp_path)
+    assert drift.code == 0, drift.out
+    assert "  this repository: GitRepository flux-system/home-ops" in drift.out
+
+
+def test_init_needs_a_source_when_the_repository_cannot_tell(tmp_path: Path):
+    repo = str(ROOT / "tests/fixtures/flux/self-source-remote")
+    named = ["--source", "GitRepository/flux-system/platform"]
+    result = run_labbook("init", "--from-flux", repo, *named, "--inventory", "inv", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert load_inventory(tmp_path / "inv").platform.component("platform-app").helm[0].chart == "app"
+    drift = run_labbook("drift", "flux", "--repo", repo, *named, "--inventory", "inv", cwd=tmp_path)
+    assert drift.code == 0, drift.out

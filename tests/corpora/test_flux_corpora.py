@@ -1,10 +1,12 @@
 """The Flux reader on real public repositories (../shared/corpora/flux), skipped with a reason when absent.
 
-For each repository: no crash; the number of HelmReleases equals a figure this
-test derives on its own (its own walk of what Flux reaches, counting
-``kind: HelmRelease`` documents with a plain line scan, no YAML library and no
-reader code); and ``labbook init --from-flux`` followed by ``labbook drift flux``
-reports in sync.
+For each repository (and each cluster of a repository that has several): no
+crash; the number of HelmReleases equals a figure this test derives on its own
+(its own walk of what Flux reaches, counting ``kind: HelmRelease`` documents with
+a plain line scan, no YAML library and no reader code) and, where the corpus
+README gives one, its cross-check figure; the entry point is found without
+``--path`` in a single-cluster repository; and ``labbook init --from-flux``
+followed by ``labbook drift flux`` reports in sync.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from labbook.errors import BadInput
 from labbook.sources.flux import read_repo
 from tests.conftest import run_labbook
 
@@ -32,6 +35,10 @@ class Case:
     entry: str
     roots: dict[str, str]
     """Where each source's paths live in the repo: ``"Kind/name"`` -> repo folder (``*`` for any artifact)."""
+    readme: int | None = None
+    """The reachable HelmRelease count the corpus README states (its cross-check), when it gives one."""
+    default_source: tuple[str, str] | None = None
+    """The sourceRef of Flux Kustomizations that name none in their file (a kustomize component adds it)."""
 
 
 CASES = {
@@ -57,6 +64,37 @@ CASES = {
         },
     ),
     "onedr0p-home-ops": Case("onedr0p__home-ops", None, "kubernetes/flux/cluster", {"GitRepository/flux-system": ""}),
+    # the flux-instance HelmRelease values name the entry and the root source home-kubernetes
+    "bluevulpine-flux-talos": Case(
+        "bluevulpine__flux-talos", None, "kubernetes/flux/cluster", {"GitRepository/home-kubernetes": ""}, 104
+    ),
+    # the entry is in helm-values.yaml (valuesFrom a generated ConfigMap); a component adds every sourceRef
+    "waifulabs-infrastructure": Case(
+        "waifulabs__infrastructure",
+        None,
+        "kubernetes/apps",
+        {"GitRepository/home-kubernetes": ""},
+        68,
+        ("GitRepository", "home-kubernetes"),
+    ),
+    # three clusters: each needs --path; the root source is the repository's own GitRepository k8s-gitops
+    "tvories-cluster-0": Case(
+        "tvories__k8s-gitops",
+        "k8s/clusters/cluster-0",
+        "k8s/clusters/cluster-0",
+        {"GitRepository/k8s-gitops": ""},
+        74,
+    ),
+    "tvories-cluster-test": Case(
+        "tvories__k8s-gitops",
+        "k8s/clusters/cluster-test",
+        "k8s/clusters/cluster-test",
+        {"GitRepository/k8s-gitops": ""},
+        1,
+    ),
+    "tvories-nas": Case(
+        "tvories__k8s-gitops", "k8s/clusters/nas/flux", "k8s/clusters/nas/flux", {"GitRepository/k8s-gitops": ""}, 6
+    ),
     # the Flux Operator syncs an OCI artifact pushed from kubernetes/; ArtifactGenerators copy its folders as they are
     "xunholy-k8s-gitops": Case(
         "xunholy__k8s-gitops",
@@ -154,7 +192,7 @@ class Walk:
                 self.flux_kustomization(doc)
 
     def flux_kustomization(self, doc: str) -> None:
-        source = _source(doc)
+        source = _source(doc) or self.case.default_source
         if source is None:
             return
         kind, name = source
@@ -195,7 +233,20 @@ def test_helmrelease_count_matches_an_independent_walk(case):
     expected = walk.helmreleases()
     observed = read_repo(repo, spec.path)
     assert len(observed.helmreleases) == expected, sorted(f"{h.namespace}/{h.name}" for h in observed.helmreleases)
-    assert expected >= 3
+    if spec.readme is not None:
+        assert len(observed.helmreleases) == spec.readme
+    assert expected >= 1
+
+
+def test_entry_point_is_found_without_path_in_a_single_cluster_repository(case):
+    repo, spec = case
+    if spec.path is not None:
+        with pytest.raises(BadInput) as err:
+            read_repo(repo)
+        assert "several cluster entry points: " in err.value.lines()[0]
+        assert spec.path in err.value.lines()[0]
+        return
+    assert read_repo(repo).entry == spec.entry
 
 
 def test_no_crash_and_every_warning_names_a_file(case):

@@ -2,76 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
-from labbook.sources.flux import build
+from labbook.commands.flux_list import rows as flux_list_rows
+from labbook.sources.flux import build, read_repo
 from labbook.sources.flux.diagnostics import Diagnostics
 from labbook.sources.flux.observe import helmrelease
-from tests.conftest import CORPORA, ROOT
-from tests.oracle.oracle import COMPARED, Oracle, Result, Row
+from tests.conftest import CORPORA
+from tests.oracle.cases import CASES, Case
+from tests.oracle.oracle import COMPARED, Oracle, Result, Row, helmreleases
 
 pytestmark = pytest.mark.oracle
 
-FIXTURES = ROOT / "tests" / "fixtures" / "flux"
-GIT = {"GitRepository/flux-system": ""}
-
-
-@dataclass(frozen=True)
-class Case:
-    repo: Path
-    entry: str
-    roots: dict[str, str]
-    path: str | None = None
-    corpus: bool = False
-
-
-CASES = {
-    "example": Case(ROOT / "examples" / "flux", "clusters/homelab", GIT),
-    **{
-        f"fixture-{name}": Case(FIXTURES / name, "clusters/test", GIT)
-        for name in (
-            "generated-kustomization",
-            "resources-and-namespace",
-            "components",
-            "patches",
-            "substitution",
-            "sourceignore",
-            "helmrelease-versions",
-            "tolerant-yaml",
-            "deferred-vars",
-            "duplicates",
-        )
-    },
-    "fixture-other-sources": Case(
-        FIXTURES / "other-sources", "clusters/test", {**GIT, "OCIRepository/flux-system": "deploy"}
-    ),
-    "fixture-entry-operator": Case(FIXTURES / "entry-operator", "kubernetes/flux/cluster", GIT),
-    "corpus-flux2-example-staging": Case(
-        CORPORA / "fluxcd__flux2-kustomize-helm-example", "clusters/staging", GIT, "clusters/staging", True
-    ),
-    "corpus-flux2-example-production": Case(
-        CORPORA / "fluxcd__flux2-kustomize-helm-example", "clusters/production", GIT, "clusters/production", True
-    ),
-    "corpus-onedr0p": Case(CORPORA / "onedr0p__home-ops", "kubernetes/flux/cluster", GIT, None, True),
-    "corpus-xunholy": Case(
-        CORPORA / "xunholy__k8s-gitops",
-        "kubernetes/clusters/cluster-00",
-        {**GIT, "OCIRepository/flux-system": "kubernetes"},
-        None,
-        True,
-    ),
-}
-
 Seen = dict[tuple[str, str], tuple[set[Row], str | None, str, tuple[str, str] | None]]
-_cache: dict[str, tuple[dict[tuple[str, str], Result], Seen]] = {}
+Releases = set[tuple[str, str, str | None, str | None]]
+_cache: dict[str, tuple[dict[tuple[str, str], Result], Seen, Releases, list[str]]] = {}
 
 
 def _reader(case: Case) -> Seen:
     """Per Flux Kustomization: rows, why it was skipped, its path, and the Kustomization that applied it."""
-    found = build(case.repo, case.path)
+    found = build(case.repo, case.path, case.source)
     sources = {(o.kind, o.namespace, o.name): o for o in found.objects if o.group == "source.toolkit.fluxcd.io"}
     parent = {
         (o.namespace, o.name): (ks.namespace, ks.name)
@@ -101,14 +51,18 @@ def compared(request, kubectl, tmp_path_factory):
     if case.corpus and not CORPORA.is_dir():
         pytest.skip(f"real Flux corpora not found at {CORPORA} (they live in ../shared beside the checkout)")
     if name not in _cache:
-        oracle = Oracle(kubectl, case.repo, case.entry, tmp_path_factory.mktemp(name), case.roots)
-        _cache[name] = (oracle.run(), _reader(case))
+        oracle = Oracle(
+            kubectl, case.repo, case.entry, tmp_path_factory.mktemp(name), case.roots, case.root, case.ignores
+        )
+        listed = flux_list_rows(read_repo(case.repo, case.path, case.source))
+        releases = {(r["namespace"], r["name"], r["chart"], r["version"]) for r in listed if r["kind"] == "HelmRelease"}
+        _cache[name] = (oracle.run(), _reader(case), releases, oracle.prepared)
     return _cache[name]
 
 
 @pytest.mark.parametrize("compared", list(CASES), ids=list(CASES), indirect=True)
 def test_reader_matches_kubectl_kustomize(compared):
-    oracle, reader = compared
+    oracle, reader, _, _ = compared
     differences = []
     for key, result in sorted(oracle.items()):
         where = f"Kustomization {key[0]}/{key[1]} (path {result.path})"
@@ -134,7 +88,7 @@ def test_reader_matches_kubectl_kustomize(compared):
 
 @pytest.mark.parametrize("compared", list(CASES), ids=list(CASES), indirect=True)
 def test_paths_kustomize_cannot_build_alone(compared):
-    oracle, reader = compared
+    oracle, reader, _, _ = compared
     skipped = [f"{k[0]}/{k[1]} ({r.path}): {r.skipped}" for k, r in sorted(oracle.items()) if r.skipped]
     skipped += [
         f"{k[0]}/{k[1]} ({path}): applied by {parent[0]}/{parent[1]}, which kustomize could not build"
@@ -143,3 +97,23 @@ def test_paths_kustomize_cannot_build_alone(compared):
     ]
     if skipped:
         pytest.skip(f"{len(skipped)} path(s) not compared: " + "; ".join(skipped))
+
+
+@pytest.mark.parametrize("compared", list(CASES), ids=list(CASES), indirect=True)
+def test_flux_list_helmreleases_equal_kubectl_over_the_whole_repository(compared):
+    """The (namespace, name, chart, version) of every HelmRelease `labbook flux list` reports, against every one
+    kubectl kustomize plus Flux substitution builds from the same entry point.
+
+    Where two Kustomizations apply the same HelmRelease differently (kustomize-controller would fight over it),
+    the reader reports one of the versions built, and warns.
+    """
+    oracle, _, listed, _ = compared
+    built: dict[tuple[str, str], set[tuple[str, str, str | None, str | None]]] = {}
+    for row in helmreleases(oracle):
+        built.setdefault(row[:2], set()).add(row)
+    assert built, "kubectl built no HelmRelease"
+    reported = {row[:2]: row for row in listed}
+    assert sorted(set(reported) - set(built)) == [], "flux list reports HelmReleases kubectl does not build"
+    assert sorted(set(built) - set(reported)) == [], "kubectl builds HelmReleases flux list does not report"
+    differ = sorted((reported[k], sorted(built[k], key=str)) for k in reported if reported[k] not in built[k])
+    assert differ == [], "flux list reports a chart or version kubectl does not build"

@@ -9,21 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from labbook.files import display
-from labbook.models.observed import FluxObserved
+from labbook.models.observed import FluxObserved, ObservedRepoSource
 from labbook.sources.flux.observe import observe
 from labbook.sources.flux.reader import Build, FluxKustomization, build
 
 __all__ = ["Build", "FluxKustomization", "build", "observe_build", "read_repo"]
 
 
-def read_repo(repo: Path, path: str | None = None) -> FluxObserved:
+def read_repo(repo: Path, path: str | None = None, source: str | None = None, verbose: bool = False) -> FluxObserved:
     """What Flux would deploy from ``repo`` starting at ``path`` (auto-detected when None).
 
-    Raises :class:`~labbook.errors.BadInput` for a repo or ``--path`` that does
-    not exist or has no Flux entry point; everything else it cannot read is a
-    warning in the result.
+    ``source`` (``KIND/NAMESPACE/NAME``) names the Flux source that is this
+    repository; ``verbose`` lists every warning instead of each cause once.
+    Raises :class:`~labbook.errors.BadInput` for a repo, ``--path`` or
+    ``--source`` that is wrong or a repo with no Flux entry point; everything
+    else it cannot read is a warning in the result.
     """
-    return observe_build(build(repo, path))
+    return observe_build(build(repo, path, source, verbose))
 
 
 def observe_build(found: Build) -> FluxObserved:
@@ -32,6 +34,12 @@ def observe_build(found: Build) -> FluxObserved:
     return FluxObserved(
         target=display(found.repo),
         revision=found.revision,
+        entry=found.entry,
+        entry_reason=found.entry_how,
+        repo_sources=[
+            ObservedRepoSource(kind=k[0], namespace=k[1], name=k[2], reason=why)
+            for k, why in found.repo_sources.items()
+        ],
         warnings=found.warnings,
         **fields,
     )

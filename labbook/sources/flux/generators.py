@@ -1,4 +1,10 @@
-"""``configMapGenerator`` and ``secretGenerator``: ConfigMaps and Secrets that ``substituteFrom`` may name."""
+"""``configMapGenerator`` and ``secretGenerator``: ConfigMaps and Secrets that ``substituteFrom`` may name.
+
+As in kustomize, what a generator made is marked on the object (:class:`~labbook.sources.flux.resource.Generated`,
+never inside the object's data): its ``behavior`` decides how it combines with an object of the same name, and
+the content hash is appended to its name only when the whole build ends (:func:`add_hashes`), after every
+transformer, on the final content (kustomize ``KustTarget.addHashesToNames``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from labbook.sources.flux.resource import Res, items, text
+from labbook.sources.flux.resource import Generated, Res, items, text
 from labbook.sources.flux.tree import Tree
 
 
@@ -106,21 +112,20 @@ def _object(kind: str, entry: dict[str, Any], options: dict[str, Any], data: dic
     else:
         obj["data"] = data
     disabled = own.get("disableNameSuffixHash", options.get("disableNameSuffixHash", False))
-    if not disabled:
-        meta["name"] = f"{name}-{name_hash(kind, obj['data'], secret_type)}"
-    obj[BEHAVIOR] = text(entry.get("behavior")) or "create"
-    obj[BASE_NAME] = name
-    return Res(obj, origin[0], origin[1])
+    behavior = text(entry.get("behavior")) or "create"
+    return Res(obj, origin[0], origin[1], generated=Generated(behavior=behavior, hashed=not disabled))
 
 
 def combine(existing: list[Res], generated: list[Res]) -> list[Res]:
-    """Add generated objects; ``behavior: merge|replace`` updates the one of the same base name instead."""
+    """Add generated objects; ``behavior: merge|replace`` updates the one of the same kind and name instead
+    (its current name or any earlier one, as kustomize matches by any id)."""
     out = list(existing)
     for res in generated:
-        behavior = res.obj.pop(BEHAVIOR, "create")
+        behavior = res.generated.behavior if res.generated else "create"
         if behavior in ("merge", "replace"):
             for i, old in enumerate(out):
-                if old.kind == res.kind and old.obj.get(BASE_NAME, old.name) == res.obj[BASE_NAME]:
+                names = {n for k, _, n in old.ids() if k == old.kind}
+                if old.kind == res.kind and res.name in names:
                     data = dict(old.obj.get("data") or {}) if behavior == "merge" else {}
                     data.update(res.obj.get("data") or {})
                     obj = dict(old.obj)
@@ -132,7 +137,14 @@ def combine(existing: list[Res], generated: list[Res]) -> list[Res]:
     return out
 
 
-BEHAVIOR = "x-labbook-behavior"
-"""Private key: the generator's ``behavior`` until :func:`combine` consumes it."""
-BASE_NAME = "x-labbook-name"
-"""Private key: a generated object's name before the hash suffix."""
+def add_hashes(objs: list[Res]) -> list[Res]:
+    """Append the content hash to the name of every generated object that wants one (end of a whole build)."""
+    out = []
+    for res in objs:
+        if res.generated is not None and res.generated.hashed and res.kind in ("ConfigMap", "Secret"):
+            data = res.obj.get("data") if isinstance(res.obj.get("data"), dict) else {}
+            secret_type = text(res.obj.get("type")) if res.kind == "Secret" else None
+            digest = name_hash(res.kind, {str(k): text(v) or "" for k, v in data.items()}, secret_type)
+            res = res.with_meta(remember=True, name=f"{res.name}-{digest}")
+        out.append(res)
+    return out

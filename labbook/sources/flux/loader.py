@@ -43,10 +43,12 @@ KEPT_KINDS = frozenset(
         "ConfigMap",
         "Secret",
         "ResourceSet",
+        "FluxInstance",
         "List",
     }
 )
-"""Kinds the reader needs: Flux objects, Namespaces, and ConfigMaps/Secrets for ``substituteFrom``."""
+"""Kinds the reader needs: Flux and Flux Operator objects, Namespaces, and ConfigMaps/Secrets for
+``substituteFrom``."""
 
 _EMPTY_VALUES = MappingNode("tag:yaml.org,2002:map", [])
 
@@ -61,6 +63,8 @@ class Doc:
     """1-based line where the document's content starts."""
     kind: str | None
     """Top-level ``kind``, when it is a plain scalar."""
+    elided: bool = False
+    """True when a HelmRelease's ``spec.values`` was replaced by ``{}`` instead of being read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,30 +118,36 @@ def _top(node: MappingNode, key: str) -> Node | None:
     return None
 
 
-def _prune_values(node: MappingNode) -> None:
+def _prune_values(node: MappingNode) -> bool:
+    """Replace ``spec.values`` by an empty mapping; whether there was one."""
     spec = _top(node, "spec")
-    if isinstance(spec, MappingNode):
-        spec.value = [
-            (k, _EMPTY_VALUES if isinstance(k, ScalarNode) and k.value == "values" else v) for k, v in spec.value
-        ]
+    if not isinstance(spec, MappingNode):
+        return False
+    found = False
+    for i, (k, _) in enumerate(spec.value):
+        if isinstance(k, ScalarNode) and k.value == "values":
+            spec.value[i] = (k, _EMPTY_VALUES)
+            found = True
+    return found
 
 
-def _documents(loader: Any, keep_all: bool) -> list[Doc]:
+def _documents(loader: Any, keep_all: bool, values: bool) -> list[Doc]:
     docs: list[Doc] = []
     while loader.check_node():
         node = loader.get_node()
         line = node.start_mark.line + 1
         kind = None
+        elided = False
         if isinstance(node, MappingNode):
             kind_node = _top(node, "kind")
             if isinstance(kind_node, ScalarNode):
                 kind = kind_node.value
-            if kind == "HelmRelease":
-                _prune_values(node)
+            if kind == "HelmRelease" and not values:
+                elided = _prune_values(node)
         elif isinstance(node, ScalarNode) and node.value == "" and node.tag.endswith(":null"):
             continue  # an empty document (comment-only file, trailing ---)
         if keep_all or kind in KEPT_KINDS:
-            docs.append(Doc(loader.construct_document(node), line, kind))
+            docs.append(Doc(loader.construct_document(node), line, kind, elided))
         else:
             docs.append(Doc(None, line, kind))
     return docs
@@ -151,11 +161,11 @@ def _problem(exc: Exception) -> FileProblem:
     return FileProblem(mark.line + 1 if mark is not None else None, f"cannot parse YAML: {text}")
 
 
-def _parse(data: bytes | str, keep_all: bool) -> tuple[list[Doc], FileProblem | None]:
+def _parse(data: bytes | str, keep_all: bool, values: bool = False) -> tuple[list[Doc], FileProblem | None]:
     for cls in (_FastLoader, _SlowLoader):
         loader = cls(data)
         try:
-            return _documents(loader, keep_all), None
+            return _documents(loader, keep_all, values), None
         except ComposerError as exc:
             if "duplicate anchor" in str(exc.context or "") and cls is _FastLoader:
                 continue  # redefined anchor: retry with the pure-Python composer
@@ -170,31 +180,32 @@ def _parse(data: bytes | str, keep_all: bool) -> tuple[list[Doc], FileProblem | 
 
 
 def _shift(doc: Doc, lines: int) -> Doc:
-    return Doc(doc.obj, doc.line + lines, doc.kind)
+    return Doc(doc.obj, doc.line + lines, doc.kind, doc.elided)
 
 
-def load(data: bytes, *, keep_all: bool = False) -> tuple[list[Doc], FileProblem | None]:
-    """Every document of ``data``; only kinds in :data:`KEPT_KINDS` are constructed unless ``keep_all``.
+def load(data: bytes, *, keep_all: bool = False, values: bool = False) -> tuple[list[Doc], FileProblem | None]:
+    """Every document of ``data``; only kinds in :data:`KEPT_KINDS` are constructed unless ``keep_all``, and a
+    HelmRelease's ``spec.values`` is read only with ``values``.
 
     Returns the documents and, when the file is unreadable, the problem (and no documents).
     """
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        return _parse(data, keep_all)  # let libyaml detect UTF-16 and report real errors
+        return _parse(data, keep_all, values)  # let libyaml detect UTF-16 and report real errors
     chunks = None if keep_all else textscan.documents(text)
     if chunks is None:
-        return _parse(text, keep_all)
+        return _parse(text, keep_all, values)
     docs: list[Doc] = []
     for offset, chunk in chunks:
         kind = textscan.kind_of(chunk)
         if kind is not None and kind not in KEPT_KINDS:
             docs.append(Doc(None, offset + textscan.first_line(chunk) + 1, kind))
             continue
-        elided = textscan.elide_values(chunk) if kind == "HelmRelease" else None
+        elided = textscan.elide_values(chunk) if kind == "HelmRelease" and not values else None
         found, problem = _parse(elided, False) if elided is not None else ([], None)
         if elided is None or problem is not None:
-            found, problem = _parse(chunk, False)
+            found, problem = _parse(chunk, False, values)
         if problem is not None:
             line = problem.line + offset if problem.line is not None else None
             return [], FileProblem(line, problem.message)

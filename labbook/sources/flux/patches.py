@@ -4,7 +4,10 @@ Strategic merge on custom resources (HelmRelease, Kustomization …) has no
 schema to consult, so kustomize (kyaml ``merge2``) merges mappings key by key,
 deletes keys patched to ``null``, honours ``$patch: delete|replace``, and merges
 lists element by element only when every element is a mapping carrying the same
-associative key (``name``, ``mountPath`` …); any other list is replaced.
+associative key (``name``, ``mountPath`` …); any other list is replaced. That
+merge and Kubernetes label-selector matching are kept here: no Python library
+implements kyaml's schema-less merge or the apimachinery selector grammar. RFC
+6902 itself is the ``jsonpatch`` library's.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
+
+import jsonpatch
+import jsonpointer
 
 from labbook.sources.flux.resource import Res, clone, text
 
@@ -177,12 +183,17 @@ def merge(dest: Any, patch: Any) -> Any:
     return out
 
 
-def apply_strategic(res: Res, patch: dict[str, Any]) -> Res:
-    """``res`` with a strategic-merge patch applied; kind, name and namespace are kept (kustomize)."""
+def apply_strategic(res: Res, patch: dict[str, Any]) -> Res | None:
+    """``res`` with a strategic-merge patch applied; kind, name and namespace are kept (kustomize).
+
+    None when the patch deletes the object (``$patch: delete`` at its top).
+    """
     keep = res.kind, res.name, res.namespace
     merged = merge(res.obj, patch)
+    if merged is None:
+        return None
     if not isinstance(merged, dict):
-        raise PatchError("the patch deletes the whole object")
+        raise PatchError("the patch does not leave an object")
     out = res.evolve(merged)
     if (out.kind, out.name, out.namespace) != keep:
         out.obj["kind"] = keep[0]
@@ -197,86 +208,52 @@ def apply_strategic(res: Res, patch: dict[str, Any]) -> Res:
 
 
 # --- JSON 6902 ----------------------------------------------------------------------------------------------
+#
+# RFC 6902 itself comes from the `jsonpatch` library (kustomize uses evanphx/json-patch, which follows the RFC:
+# `add` on an existing key replaces it, `remove`/`replace` of a missing path fail, `-` appends). Only what the
+# RFC does not know stays here: a HelmRelease read without its `spec.values`.
+
+VALUES = "/spec/values"
 
 
-def _pointer(path: Any) -> list[str]:
-    p = text(path)
-    if p is None or (p and not p.startswith("/")):
-        raise PatchError(f"invalid JSON pointer {path!r}")
-    return [t.replace("~1", "/").replace("~0", "~") for t in p.split("/")[1:]] if p else []
-
-
-def _walk(doc: Any, tokens: list[str]) -> Any:
-    node = doc
-    for t in tokens:
-        if isinstance(node, dict) and t in node:
-            node = node[t]
-        elif isinstance(node, list) and t.isdigit() and int(t) < len(node):
-            node = node[int(t)]
-        else:
-            raise PatchError(f"path /{'/'.join(tokens)} does not exist")
-    return node
-
-
-def _add(doc: Any, tokens: list[str], value: Any, replace: bool) -> Any:
-    if not tokens:
-        return value
-    parent = _walk(doc, tokens[:-1])
-    last = tokens[-1]
-    if isinstance(parent, dict):
-        if replace and last not in parent:
-            raise PatchError(f"path /{'/'.join(tokens)} does not exist")
-        parent[last] = value
-    elif isinstance(parent, list):
-        if last == "-" and not replace:
-            parent.append(value)
-        elif last.isdigit() and int(last) <= len(parent) - (1 if replace else 0):
-            if replace:
-                parent[int(last)] = value
-            else:
-                parent.insert(int(last), value)
-        else:
-            raise PatchError(f"index {last} is out of range at /{'/'.join(tokens)}")
-    else:
-        raise PatchError(f"path /{'/'.join(tokens[:-1])} is not a container")
-    return doc
-
-
-def _remove(doc: Any, tokens: list[str]) -> Any:
-    if not tokens:
-        raise PatchError("cannot remove the whole document")
-    parent = _walk(doc, tokens[:-1])
-    last = tokens[-1]
-    if isinstance(parent, dict) and last in parent:
-        return parent.pop(last)
-    if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
-        return parent.pop(int(last))
-    raise PatchError(f"path /{'/'.join(tokens)} does not exist")
+def _under_values(pointer: Any) -> bool:
+    p = text(pointer) or ""
+    return p == VALUES or p.startswith(VALUES + "/")
 
 
 def apply_json6902(res: Res, ops: list[Any]) -> Res:
-    """``res`` with JSON-patch operations applied (add, remove, replace, move, copy, test)."""
-    doc = clone(res.obj)
+    """``res`` with JSON-patch operations applied (add, remove, replace, move, copy, test).
+
+    On an object read without its ``spec.values`` (:attr:`Res.elided`), operations inside ``spec.values``
+    are left out: they cannot change anything the reader reports. One that copies or moves *from* there
+    to elsewhere cannot be evaluated and raises :class:`PatchError`.
+    """
+    if res.elided:
+        kept = []
+        for op in ops:
+            if (
+                isinstance(op, dict)
+                and _under_values(op.get("path"))
+                and (op.get("from") is None or _under_values(op.get("from")))
+            ):
+                continue
+            if isinstance(op, dict) and _under_values(op.get("from")):
+                raise PatchError(
+                    f"{text(op.get('op'))} from {text(op.get('from'))} reads spec.values, not read offline"
+                )
+            kept.append(op)
+        ops = kept
+        if not ops:
+            return res
     for op in ops:
         if not isinstance(op, dict):
             raise PatchError("a JSON 6902 operation must be a mapping")
-        name = text(op.get("op"))
-        tokens = _pointer(op.get("path"))
-        if name == "add":
-            doc = _add(doc, tokens, clone(op.get("value")), replace=False)
-        elif name == "replace":
-            doc = _add(doc, tokens, clone(op.get("value")), replace=True)
-        elif name == "remove":
-            _remove(doc, tokens)
-        elif name in ("move", "copy"):
-            source = _pointer(op.get("from"))
-            value = _remove(doc, source) if name == "move" else clone(_walk(doc, source))
-            doc = _add(doc, tokens, value, replace=False)
-        elif name == "test":
-            if _walk(doc, tokens) != op.get("value"):
-                raise PatchError(f"test failed at {op.get('path')}")
-        else:
-            raise PatchError(f"unknown operation {name!r} (expected add, remove, replace, move, copy or test)")
+    try:
+        doc = jsonpatch.apply_patch(clone(res.obj), ops, in_place=True)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+        raise PatchError(str(exc)) from None
+    except (TypeError, ValueError, KeyError, IndexError) as exc:  # malformed operations the library does not vet
+        raise PatchError(f"malformed operation: {exc}") from None
     if not isinstance(doc, dict):
         raise PatchError("the patch does not leave an object")
     return res.evolve(doc)

@@ -1,12 +1,37 @@
-"""One Kubernetes object on its way through a build, with where it was read."""
+"""One Kubernetes object on its way through a build, with where it was read and what kustomize remembers of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-CLUSTER_SCOPED = frozenset({"Namespace"})
-"""Kept kinds kustomize treats as cluster-scoped (every other kept kind is namespaced)."""
+CLUSTER_SCOPED = frozenset(
+    {
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("apiregistration.k8s.io", "APIService"),
+        ("certificates.k8s.io", "CertificateSigningRequest"),
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+        ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+        ("networking.k8s.io", "IngressClass"),
+        ("node.k8s.io", "RuntimeClass"),
+        ("policy", "PodSecurityPolicy"),
+        ("rbac.authorization.k8s.io", "ClusterRole"),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("scheduling.k8s.io", "PriorityClass"),
+        ("storage.k8s.io", "CSIDriver"),
+        ("storage.k8s.io", "CSINode"),
+        ("storage.k8s.io", "StorageClass"),
+        ("storage.k8s.io", "VolumeAttachment"),
+        ("", "ComponentStatus"),
+        ("", "Namespace"),
+        ("", "Node"),
+        ("", "PersistentVolume"),
+    }
+)
+"""(group, kind) kustomize knows to be cluster-scoped (kyaml ``openapi.precomputedIsNamespaceScoped``); every
+other kind, custom resources included, is namespaced."""
 
 
 def clone(value: Any) -> Any:
@@ -32,6 +57,20 @@ def text(value: Any) -> str | None:
     return str(value)
 
 
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """What kustomize remembers about an object a ``configMapGenerator`` or ``secretGenerator`` made."""
+
+    behavior: str = "create"
+    """``create``, ``merge`` or ``replace``: how it combines with an object of the same name."""
+    hashed: bool = True
+    """Whether the content hash is appended to its name when the whole build ends."""
+
+
+Id = tuple[str, str, str]
+"""An earlier identity of an object: (kind, namespace, name)."""
+
+
 @dataclass(slots=True)
 class Res:
     """A built object and the repo file:line it comes from. ``obj`` is shared until :meth:`evolve` copies it."""
@@ -42,6 +81,13 @@ class Res:
     """Repo-relative path of the file that declared it."""
     line: int
     """1-based line where its document starts."""
+    generated: Generated | None = None
+    """Set for generator output (kustomize keeps this outside the object, so does the reader)."""
+    previous: tuple[Id, ...] = ()
+    """Identities it had before a namespace, prefix or suffix changed them (kustomize's build annotations);
+    replacements select by any of them."""
+    elided: bool = False
+    """True when ``spec.values`` was not read (a HelmRelease parsed for speed); the values are unknown."""
 
     @property
     def kind(self) -> str:
@@ -49,15 +95,19 @@ class Res:
         return text(self.obj.get("kind")) or ""
 
     @property
+    def api_version(self) -> str:
+        """``apiVersion``."""
+        return text(self.obj.get("apiVersion")) or ""
+
+    @property
     def group(self) -> str:
         """API group (empty for the core group)."""
-        api = text(self.obj.get("apiVersion")) or ""
-        return api.rpartition("/")[0]
+        return self.api_version.rpartition("/")[0]
 
     @property
     def version(self) -> str:
         """API version without the group."""
-        return (text(self.obj.get("apiVersion")) or "").rpartition("/")[2]
+        return self.api_version.rpartition("/")[2]
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -96,23 +146,34 @@ class Res:
     @property
     def namespaced(self) -> bool:
         """Whether kustomize and the API server give it a namespace."""
-        return self.kind not in CLUSTER_SCOPED
+        return (self.group, self.kind) not in CLUSTER_SCOPED
 
     def key(self) -> tuple[str, str, str, str]:
         """Identity: (group, kind, namespace, name)."""
         return (self.group, self.kind, self.namespace, self.name)
 
-    def evolve(self, obj: dict[str, Any]) -> Res:
-        """The same origin with another object."""
-        return Res(obj, self.file, self.line)
+    def ids(self) -> list[Id]:
+        """Its current identity, then every earlier one (kustomize ``MakeResIds``)."""
+        return [(self.kind, self.namespace, self.name), *self.previous]
 
-    def with_meta(self, **changes: Any) -> Res:
-        """A copy whose ``metadata`` has ``changes`` applied (shallow: the rest stays shared)."""
+    def evolve(self, obj: dict[str, Any]) -> Res:
+        """The same origin and memory with another object."""
+        return Res(obj, self.file, self.line, self.generated, self.previous, self.elided)
+
+    def with_meta(self, *, remember: bool = False, **changes: Any) -> Res:
+        """A copy whose ``metadata`` has ``changes`` applied (shallow: the rest stays shared).
+
+        ``remember`` records the identity it had before, as kustomize does when a namespace, prefix or
+        suffix transformer renames an object.
+        """
         obj = dict(self.obj)
         meta = dict(self.meta)
         meta.update(changes)
         obj["metadata"] = meta
-        return Res(obj, self.file, self.line)
+        previous = self.previous
+        if remember:
+            previous = (*previous, (self.kind, self.namespace, self.name))
+        return Res(obj, self.file, self.line, self.generated, previous, self.elided)
 
     def where(self) -> str:
         """``file:line`` for messages."""

@@ -1,16 +1,25 @@
-"""Which Flux sources are this repository, and what files each one holds.
+"""Which Flux sources are this repository, how that was decided, and what files each one holds.
 
 A Flux Kustomization reads its ``spec.path`` from a source. The reader can
-only follow sources that are the checked-out repository itself:
+only follow sources that are the checked-out repository itself. Which ones those
+are is decided as a person would, and said:
 
-- ``GitRepository flux-system/flux-system`` (what ``flux bootstrap`` and the
-  Flux Operator create) is the repository root;
-- ``OCIRepository flux-system/flux-system`` (the Flux Operator syncing an
-  artifact pushed from the repo) is the repository root or a folder of it,
-  inferred from where the Kustomization paths exist;
-- an ``ExternalArtifact`` made by an ``ArtifactGenerator`` whose sources are the
-  repository is composed from the generator's ``copy`` rules, with
-  source-watcher's cp-like semantics.
+1. ``--source KIND/NAMESPACE/NAME``, when given;
+2. else the Git sources whose URL is one of the checkout's git remotes
+   (https, ssh and scp-like forms compare equal);
+3. else the source of the Kustomization that syncs the entry folder (the
+   ``flux-system`` Kustomization of ``flux bootstrap``, the one the Flux Operator
+   makes, a root that syncs itself), or else the one source the root
+   Kustomizations in the entry folder read;
+4. else, as an assumption said in the report, ``GitRepository flux-system/flux-system``
+   (what ``flux bootstrap`` creates).
+
+A source with the same URL as one decided above is this repository too (the
+same repository over SSH, say). An ``OCIRepository`` that is this repository is
+an artifact pushed from the repository root or one folder of it, inferred from
+where the Kustomization paths exist. An ``ExternalArtifact`` made by an
+``ArtifactGenerator`` whose sources are this repository is composed from the
+generator's ``copy`` rules, with source-watcher's cp-like semantics.
 
 Anything else is another repository, which an offline reader cannot see.
 """
@@ -21,34 +30,102 @@ import fnmatch
 import posixpath
 from typing import Any
 
+from labbook.sources.flux.git import normalize_url
 from labbook.sources.flux.resource import Res, items, text
 from labbook.sources.flux.tree import Repo, Tree
 
 SELF = "flux-system"
-"""Name and namespace of the source that is the repository, by Flux convention."""
+"""Name and namespace of the source ``flux bootstrap`` creates for the repository."""
+REPO_KINDS = ("GitRepository", "OCIRepository", "Bucket")
+"""Source kinds that can be this repository."""
+
+Key = tuple[str, str, str]
+"""(kind, namespace, name) of a source."""
 
 
-def ref_key(ref: Any, default_namespace: str) -> tuple[str, str, str] | None:
+def ref_key(ref: Any, default_namespace: str) -> Key | None:
     """(kind, namespace, name) of a ``sourceRef``."""
     if not isinstance(ref, dict) or not text(ref.get("name")):
         return None
     return (text(ref.get("kind")) or "", text(ref.get("namespace")) or default_namespace, text(ref.get("name")) or "")
 
 
+def label(key: Key) -> str:
+    """``Kind namespace/name``."""
+    return f"{key[0]} {key[1]}/{key[2]}"
+
+
+def parse_source(value: str) -> Key | None:
+    """``KIND/NAMESPACE/NAME`` (``--source``), or None when it is not that shape."""
+    parts = value.strip().split("/")
+    if len(parts) != 3 or not all(p.strip() for p in parts) or parts[0] not in REPO_KINDS:
+        return None
+    return (parts[0], parts[1], parts[2])
+
+
 class Sources:
-    """The repository's own sources and their trees."""
+    """The repository's own sources, why each is one, and their trees."""
 
     def __init__(self, repo: Repo, entry: str) -> None:
         self.repo = repo
         self.entry = entry
-        self._roots: dict[tuple[str, str, str], str] = {("GitRepository", SELF, SELF): ""}
-        self._trees: dict[tuple[str, str, str], Tree] = {}
+        self.chosen: dict[Key, str] = {}
+        """Sources that are this repository -> how that was decided."""
+        self.rules: set[str] = set()
+        """The rules that chose a source so far: ``--source``, ``git remote``, ``entry``, ``assumed``."""
+        self.remote_urls: dict[str, str] = {}
+        """Normalised URL of each git remote -> remote name."""
+        self.objects: dict[Key, Res] = {}
+        """Source objects seen in the build."""
+        self._roots: dict[Key, str] = {}
+        self._trees: dict[Key, Tree] = {}
         self.generators: dict[tuple[str, str], tuple[Res, dict[str, Any]]] = {}
         """ArtifactGenerator artifacts seen so far: (namespace, artifact name) -> (generator, artifact spec)."""
 
-    def is_self(self, key: tuple[str, str, str]) -> bool:
-        """Whether a Git/OCI source is this repository."""
-        return key in self._roots or (key[0] == "OCIRepository" and key[1:] == (SELF, SELF))
+    # --- deciding ----------------------------------------------------------------------------------------------
+
+    def choose(self, key: Key, why: str, rule: str, root: str | None = None) -> None:
+        """Record that ``key`` is this repository (``root``: the repo folder an artifact is pushed from)."""
+        self.chosen.setdefault(key, why)
+        self.rules.add(rule)
+        if root is not None:
+            self._roots.setdefault(key, root)
+
+    def see(self, res: Res) -> None:
+        """A source object the build applies."""
+        key = (res.kind, res.namespace, res.name)
+        self.objects.setdefault(key, res)
+        url = normalize_url(text(res.spec.get("url")))
+        if "git remote" in self.rules and url in self.remote_urls:
+            self.choose(key, f"its URL is the checkout's git remote `{self.remote_urls[url]}`", "git remote")
+
+    def url_of(self, key: Key) -> str | None:
+        """The normalised URL of a source the build applied."""
+        res = self.objects.get(key)
+        return normalize_url(text(res.spec.get("url"))) if res is not None else None
+
+    def decided(self, key: Key) -> bool | None:
+        """Whether a source is this repository; None while its object is not seen and that could still matter."""
+        if key in self.chosen:
+            return True
+        res = self.objects.get(key)
+        if res is None:
+            return None
+        url = self.url_of(key)
+        for other, _ in list(self.chosen.items()):
+            if url is not None and url == self.url_of(other) and key[0] == other[0]:
+                self.choose(key, f"same URL as {label(other)}", "same URL", self._roots.get(other))
+                return True
+        return False
+
+    @property
+    def settled(self) -> bool:
+        """Whether a rule other than ``--source`` has decided (the entry's build need not tell)."""
+        return bool(self.rules - {"--source"})
+
+    def is_self(self, key: Key) -> bool:
+        """Whether a source is this repository, once everything that could tell has been read."""
+        return bool(self.decided(key))
 
     def add_generator(self, res: Res) -> None:
         """Remember the artifacts an ArtifactGenerator makes."""
@@ -56,19 +133,20 @@ class Sources:
             if isinstance(artifact, dict) and text(artifact.get("name")):
                 self.generators.setdefault((res.namespace, text(artifact["name"]) or ""), (res, artifact))
 
-    def tree(self, key: tuple[str, str, str], path: str) -> Tree | None:
+    def tree(self, key: Key, path: str) -> Tree | None:
         """The tree of a self source, its root inferred so that ``path`` exists; None if it is not self."""
         if not self.is_self(key):
             return None
         if key not in self._roots:
-            self._roots[key] = self._infer_root(path)
-        root = self._roots[key]
+            self._roots[key] = self._infer_root(path) if key[0] != "GitRepository" else ""
         if key not in self._trees:
-            self._trees[key] = Tree.subfolder(self.repo, root, f"{key[0]} {key[1]}/{key[2]}")
+            res = self.objects.get(key)
+            ignore = text(res.spec.get("ignore")) if res is not None else None
+            self._trees[key] = Tree.subfolder(self.repo, self._roots[key], label(key), ignore)
         return self._trees[key]
 
     def _infer_root(self, path: str) -> str:
-        """The repo folder an OCI artifact was pushed from: the root, an ancestor of the entry point, or the
+        """The repo folder an artifact was pushed from: the root, an ancestor of the entry point, or the
         one folder holding ``path``."""
         whole = Tree.subfolder(self.repo, "", "repo")
         candidates = [""]

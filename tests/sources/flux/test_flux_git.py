@@ -1,10 +1,12 @@
-"""The commit of a checkout, read from .git without running git."""
+"""The commit and the remotes of a checkout, read from .git without running git."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from labbook.sources.flux.git import revision
+import pytest
+
+from labbook.sources.flux.git import normalize_url, remotes, revision
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 OTHER = "fedcba9876543210fedcba9876543210fedcba98"
@@ -54,3 +56,41 @@ def test_not_a_checkout(tmp_path):
 def test_unborn_branch(tmp_path):
     _git(tmp_path, "ref: refs/heads/main\n")
     assert revision(tmp_path / "repo") is None
+
+
+def test_remotes_in_config_order(tmp_path):
+    git = _git(tmp_path, "ref: refs/heads/main\n")
+    (git / "config").write_text(
+        '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:me/lab.git\n'
+        '\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n'
+        '[remote "upstream"]\n    url = "https://github.com/them/lab"\n'
+    )
+    assert remotes(tmp_path / "repo" / "clusters") == [
+        ("origin", "git@github.com:me/lab.git"),
+        ("upstream", "https://github.com/them/lab"),
+    ]
+
+
+def test_no_remotes_outside_a_checkout(tmp_path):
+    assert remotes(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/Me/Lab.git",
+        "https://github.com/me/lab",
+        "https://token@github.com:443/me/lab/",
+        "ssh://git@github.com/me/lab.git",
+        "ssh://git@github.com:22/me/lab",
+        "git@github.com:me/lab.git",
+        "github.com:me/lab",
+    ],
+)
+def test_https_ssh_and_scp_like_urls_of_one_repository_compare_equal(url):
+    assert normalize_url(url) == "github.com/me/lab"
+
+
+@pytest.mark.parametrize("url", ["oci://ghcr.io/me/manifests", "file:///srv/lab", "", None, "lab"])
+def test_what_is_not_a_git_url_of_a_host(url):
+    assert normalize_url(url) is None

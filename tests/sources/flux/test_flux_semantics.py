@@ -93,10 +93,16 @@ def test_post_build_substitution():
     assert not any("not-in-git" in w for w in warnings)  # optional: silent
 
 
-def test_sourceignore_and_flux_default_exclusions():
+def test_sourceignore_replaces_the_built_in_exclusions():
     observed = read("sourceignore")
-    assert sorted(releases(observed)) == ["apps/deep-local", "apps/keep-draft", "apps/kept"]
+    assert sorted(releases(observed)) == ["apps/deep-local", "apps/flux-yaml-is-read", "apps/keep-draft", "apps/kept"]
     assert observed.warnings == []  # no ignored (broken) file was read
+
+
+def test_built_in_exclusions_without_a_sourceignore():
+    observed = read("sourceignore-defaults")
+    assert sorted(releases(observed)) == ["apps/kept"]
+    assert observed.warnings == []
 
 
 @pytest.mark.parametrize(
@@ -140,7 +146,7 @@ def test_dangling_chart_ref_is_a_warning_with_its_line():
     ]
 
 
-def test_yaml_pyyaml_rejects_is_read_and_broken_yaml_is_one_warning():
+def test_yaml_pyyaml_rejects_is_read_and_broken_yaml_fails_its_kustomization():
     observed = read("tolerant-yaml")
     got = {name: version for name, (_, _, version) in releases(observed).items()}
     assert got == {
@@ -149,8 +155,11 @@ def test_yaml_pyyaml_rejects_is_read_and_broken_yaml_is_one_warning():
         "apps/custom-tag": "1.0.0",
         "apps/templated": "1.1.1",
     }
-    assert [(w.file, w.line) for w in observed.warnings] == [("apps/broken.yaml", 4)]
-    assert observed.warnings[0].message.startswith("cannot parse YAML:")
+    assert [(w.file, w.line) for w in observed.warnings] == [("clusters/test/apps.yaml", 16)]
+    assert observed.warnings[0].message.startswith(
+        "Kustomization flux-system/broken applies nothing: kustomize build fails (broken/broken.yaml:4: cannot parse "
+        "YAML:"
+    )
 
 
 def test_origin_is_the_repo_file_and_document_line():
@@ -201,19 +210,33 @@ def test_bad_repo_or_path(repo, path, message):
 
 def test_sources_the_reader_can_and_cannot_follow():
     observed = read("other-sources")
-    assert sorted(releases(observed)) == ["apps/bundled", "apps/oci-extra", "apps/platform-app"]
+    assert sorted(releases(observed)) == ["apps/bundled", "apps/platform-app"]
     warnings = messages(observed)
-    assert len(warnings) == 2
+    assert len(warnings) == 3
     assert (
         "Kustomization flux-system/vendor not followed: GitRepository flux-system/vendor-charts is another"
         in (warnings[0])
     )
     assert "Kustomization flux-system/orphan not followed: no ArtifactGenerator" in warnings[1]
+    assert (
+        "Kustomization flux-system/oci not followed: OCIRepository flux-system/flux-system is another" in (warnings[2])
+    )
     found = build(FIXTURES / "other-sources")
     by_name = {k.name: k for k in found.kustomizations}
     assert by_name["composed"].source == "ExternalArtifact flux-system/bundle"
-    assert by_name["oci"].source == "OCIRepository flux-system/flux-system"
-    assert by_name["vendor"].skipped and by_name["orphan"].skipped
+    assert by_name["vendor"].skipped and by_name["orphan"].skipped and by_name["oci"].skipped
+
+
+def test_source_flag_adds_a_source_that_is_this_repository():
+    observed = read_repo(FIXTURES / "other-sources", source="OCIRepository/flux-system/flux-system")
+    assert sorted(releases(observed)) == ["apps/bundled", "apps/oci-extra", "apps/platform-app"]
+    assert [str(s) for s in observed.repo_sources] == [
+        "OCIRepository flux-system/flux-system (named by --source)",
+        "GitRepository flux-system/flux-system (the source of Kustomization flux-system/flux-system, which syncs "
+        "the entry folder)",
+    ]
+    found = build(FIXTURES / "other-sources", source="OCIRepository/flux-system/flux-system")
+    assert {k.name: k.repo_folder for k in found.kustomizations}["oci"] == "deploy/extra"
 
 
 def test_substitute_from_waits_for_a_later_kustomization():
