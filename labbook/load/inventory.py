@@ -1,4 +1,10 @@
-"""Load ``inventory/*.yaml`` into an :class:`Inventory`, collecting every problem."""
+"""Load ``inventory/*.yaml`` into an :class:`Inventory`, collecting every problem.
+
+:func:`read_inventory` returns ``(inventory, problems)``: the inventory is None
+when any problem is an error. Files in the folder that are not inventory files
+are warnings naming the expected files, so that a misnamed ``hardware.yml``
+is never skipped without a word.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from labbook.errors import BadInput, Problem
-from labbook.files import display, read_bytes
+from labbook.files import display, read_file
 from labbook.load.errors import dotted, problems_from_validation
-from labbook.load.yaml import LoadError, decode, parse
+from labbook.load.yaml import decode_text, load_yaml
+from labbook.models.base import did_you_mean
 from labbook.models.hardware import Hardware
-from labbook.models.inventory import SECTIONS, Inventory, SourceMap
+from labbook.models.inventory import SECTIONS, Inventory, SourceMap, reference_at, unknown
 from labbook.models.platform import Platform
 from labbook.models.rdma import Rdma
 from labbook.models.site import Site
@@ -20,55 +27,115 @@ from labbook.models.site import Site
 MODELS: dict[str, type[BaseModel]] = {"hardware": Hardware, "platform": Platform, "rdma": Rdma, "site": Site}
 """The model each inventory file validates against."""
 
+EXPECTED = ", ".join(f"{s}.yaml" for s in SECTIONS)
+"""The inventory's file names, for messages."""
 
-def _load_section(path: Path, model: type[BaseModel]) -> tuple[str, Any, BaseModel | None, list[Problem]]:
+
+def _node_names(tree: Any) -> set[str]:
+    """Node names in a hardware tree, valid or not (for "did you mean" while a file is still broken)."""
+    nodes = tree.get("nodes") if isinstance(tree, dict) else None
+    return {n["name"] for n in nodes or [] if isinstance(n, dict) and isinstance(n.get("name"), str)}
+
+
+def _read_tree(path: Path, section: str) -> tuple[str, Any, list[Problem]]:
     shown = display(path)
-    try:
-        tree = parse(shown, decode(shown, read_bytes(path, shown)))
-    except BadInput as exc:
-        return shown, None, None, [p for p in exc.problems if isinstance(p, Problem)]
-    except LoadError as exc:
-        return shown, None, None, [exc.problem]
-    if not isinstance(tree, dict):
+    data, problems = read_file(path, shown)
+    if data is None:
+        others = [p for p in path.parent.glob("*.y*ml") if did_you_mean(p.stem, [section]) or p.stem == section]
+        if not path.exists() and others:
+            hint = f"rename {display(sorted(others)[0])} to {path.name}"
+            problems = [Problem(shown, None, None, "file not found (expected an existing file)", hint)]
+        return shown, None, problems
+    text, problems = decode_text(shown, data)
+    if text is None:
+        return shown, None, problems
+    tree, problems = load_yaml(shown, text)
+    if not problems and not isinstance(tree, dict):
         got = "an empty file" if tree is None else f"a {type(tree).__name__.replace('Located', '').lower()}"
-        return (
-            shown,
-            tree,
-            None,
-            [Problem(shown, 1, 1, f"got {got} (expected a mapping of {model.__name__.lower()} keys)")],
-        )
+        problems = [Problem(shown, 1, 1, f"got {got} (expected a mapping of {section} keys)")]
+    return shown, tree, problems
+
+
+def _validate(section: str, shown: str, tree: Any, nodes: set[str]) -> tuple[BaseModel | None, list[Problem]]:
+    model = MODELS[section]
+
+    def refine(loc: tuple[Any, ...], value: Any) -> str | None:
+        ref = reference_at(section, loc)
+        return unknown(ref.kind, value, nodes) if ref else None
+
     try:
-        return shown, tree, model.model_validate(tree), []
+        return model.model_validate(tree), []
     except ValidationError as exc:
-        return shown, tree, None, problems_from_validation(shown, tree, model, exc)
+        return None, problems_from_validation(shown, tree, model, exc, refine=refine)
 
 
-def load_inventory(directory: Path) -> Inventory:
-    """Read, validate and cross-check the inventory in ``directory``.
+def stray_files(directory: Path) -> list[Problem]:
+    """Warnings for YAML files in ``directory`` that are not inventory files (with the expected names).
 
-    Raises :class:`BadInput` listing every problem in every file.
+    A misnamed file whose intended name is missing is left to the "file not
+    found" error, which carries the same hint.
     """
-    if not directory.is_dir():
-        raise BadInput(
-            Problem(display(directory), None, None, "inventory folder not found (expected a folder of YAML files)")
+    expected = [f"{s}.yaml" for s in SECTIONS]
+    out: list[Problem] = []
+    try:
+        names = sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return out
+    for name in names:
+        path = directory / name
+        if name in expected or not name.lower().endswith((".yaml", ".yml")) or not path.is_file():
+            continue
+        meant = did_you_mean(name.rsplit(".", 1)[0], [e.removesuffix(".yaml") for e in expected])
+        meant = meant or (name.rsplit(".", 1)[0] if name.rsplit(".", 1)[0] in SECTIONS else None)
+        if meant and not (directory / f"{meant}.yaml").exists():
+            continue
+        hint = f"rename it to {meant}.yaml, or merge it into that file" if meant else None
+        out.append(
+            Problem(display(path), None, None, f"not read: not an inventory file (expected {EXPECTED})", hint, True)
         )
-    problems: list[Problem] = []
-    files: dict[str, tuple[str, Any]] = {}
+    return out
+
+
+def read_inventory(directory: Path) -> tuple[Inventory | None, list[Problem]]:
+    """Read, validate and cross-check the inventory in ``directory``: ``(inventory, problems)``.
+
+    The inventory is None when a problem is an error; warnings (stray files)
+    come with a loaded inventory too.
+    """
+    shown = display(directory)
+    if not directory.is_dir():
+        what = "is a file" if directory.exists() else "inventory folder not found"
+        return None, [Problem(shown, None, None, f"{what} (expected a folder of YAML files: {EXPECTED})")]
+    problems = stray_files(directory)
+    trees = {s: _read_tree(directory / f"{s}.yaml", s) for s in SECTIONS}
+    for _, _, found in trees.values():
+        problems += found
+    nodes = _node_names(trees["hardware"][1])
     parts: dict[str, BaseModel] = {}
-    for section in SECTIONS:
-        shown, tree, model, found = _load_section(directory / f"{section}.yaml", MODELS[section])
-        files[section] = (shown, tree)
+    for section, (file, tree, found) in trees.items():
+        if found:
+            continue
+        model, found = _validate(section, file, tree, nodes)
         problems += found
         if model is not None:
             parts[section] = model
-    if problems:
-        raise BadInput(problems)
-    sourcemap = SourceMap(files)
+    if len(parts) < len(SECTIONS):
+        return None, problems
+    sourcemap = SourceMap({s: (file, tree) for s, (file, tree, _) in trees.items()})
     inventory = Inventory(**parts).with_sourcemap(sourcemap)  # type: ignore[arg-type]
-    for bad in inventory.inconsistencies():
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    crossed = []
+    for bad in sorted(inventory.inconsistencies(), key=lambda b: order[b.section]):
         loc = sourcemap.mark(bad.section, bad.path)
         line, col = loc if loc else (None, None)
-        problems.append(Problem(sourcemap.file(bad.section), line, col, f"{dotted(bad.path)}: {bad.message}"))
-    if problems:
-        raise BadInput(problems)
+        crossed.append(Problem(sourcemap.file(bad.section), line, col, f"{dotted(bad.path)}: {bad.message}"))
+    problems += sorted(crossed, key=lambda p: (order[Path(p.file).stem], p.line or 0, p.col or 0))
+    return (None if any(not p.warning for p in problems) else inventory), problems
+
+
+def load_inventory(directory: Path) -> Inventory:
+    """:func:`read_inventory` for library callers: the inventory, or :class:`BadInput` with every error."""
+    inventory, problems = read_inventory(directory)
+    if inventory is None:
+        raise BadInput([p for p in problems if not p.warning])
     return inventory

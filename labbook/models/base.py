@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -26,3 +28,32 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 Arch = Literal["amd64", "arm64"]
 """A CPU architecture as Kubernetes names it (``kubernetes.io/arch``)."""
+
+ID_WORDS = "lowercase letters, digits and '-', starting and ending with a letter or digit"
+"""What an :data:`Id` is, in words (error messages say this instead of the pattern)."""
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``value`` (case, ``0``/``O`` and ``1``/``l`` mix-ups included), or None."""
+    text = str(value)
+    options = sorted(set(choices))
+    if not text or not options:
+        return None
+
+    def fold(s: str) -> str:
+        return s.lower().translate(_CONFUSABLE).replace("_", "-").replace(" ", "-")
+
+    folded = {fold(o): o for o in options}
+    if fold(text) in folded and folded[fold(text)] != text:
+        return folded[fold(text)]
+    close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.75)
+    return folded[close[0]] if close and folded[close[0]] != text else None
+
+
+_CONFUSABLE = str.maketrans({"o": "0", "l": "1", "i": "1"})
+
+
+def suggestion(value: object, choices: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` for :func:`did_you_mean`, or nothing."""
+    best = did_you_mean(value, choices)
+    return f"did you mean {best!r}? " if best else ""
