@@ -64,22 +64,30 @@ def _umask() -> int:
 
 
 def _folder_issue(folder: Path, *, create: bool) -> tuple[str, str | None] | None:
-    """What stops new files in ``folder`` (and a hint), or None. With ``create`` it may be missing itself."""
+    """What stops new files in ``folder``, said of the folder (``is a file, not a folder``), and a hint; or None.
+
+    With ``create`` the folder may be missing as long as it can be made in its parent.
+    """
     try:
         if folder.is_dir():
             return _probe(folder)
         if folder.is_symlink() and not folder.exists():
-            return f"{display(folder)} is a broken symlink or a symlink loop", None
+            return "is a broken symlink or a symlink loop", None
         if folder.exists():
-            return f"{display(folder)} is a file, not a folder", None
-        if create and folder.parent.is_dir():
-            return _probe(folder.parent)
+            return "is a file, not a folder", None
         existing = next((a for a in folder.parents if a.exists()), None)
         if existing is not None and not existing.is_dir():
-            return f"{display(existing)} is a file, not a folder", None
-        return f"folder {display(folder)} does not exist", f"create it first: mkdir -p {display(folder)}"
+            return f"cannot be created: {display(existing)} is a file, not a folder", None
+        if create and folder.parent.is_dir():
+            issue = _probe(folder.parent)
+            return (f"cannot be created: {display(folder.parent)} {issue[0]}", None) if issue else None
+        missing = folder.parent if create else folder
+        return (
+            "does not exist" if missing == folder else f"cannot be created: {display(missing)} does not exist",
+            f"create it first: mkdir -p {display(missing)}",
+        )
     except OSError as exc:
-        return f"{display(folder)}: {_why(exc)}", None
+        return f"cannot be used: {_why(exc)}", None
 
 
 def _probe(folder: Path) -> tuple[str, str | None] | None:
@@ -87,8 +95,8 @@ def _probe(folder: Path) -> tuple[str, str | None] | None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".labbook-probe.", dir=folder)
     except OSError as exc:
-        why = "does not take new files" if exc.errno in (errno.ENOENT, errno.EROFS) else _why(exc)
-        return f"{display(folder)}: {why}", None
+        why = "does not take new files" if exc.errno in (errno.ENOENT, errno.EROFS) else f"is not writable: {_why(exc)}"
+        return why, None
     os.close(fd)
     os.unlink(tmp)
     return None
@@ -104,7 +112,7 @@ def folder_problems(folder: Path, what: str, *, create: bool = False) -> list[Pr
     if issue is None:
         return []
     why, hint = issue
-    return [Problem(display(folder), None, None, f"cannot write {what} here: {why} (expected a writable folder)", hint)]
+    return [Problem(display(folder), None, None, f"{why} (expected a writable folder for {what})", hint)]
 
 
 def output_problems(path: Path, what: str) -> list[Problem]:
@@ -121,7 +129,8 @@ def output_problems(path: Path, what: str) -> list[Problem]:
     if issue is None:
         return []
     why, hint = issue
-    return [Problem(shown, None, None, f"cannot write {what}: {why} (expected a writable folder)", hint)]
+    folder = display(path.parent)
+    return [Problem(shown, None, None, f"cannot write {what}: {folder} {why} (expected a writable folder)", hint)]
 
 
 def atomic_write(path: Path, text: str) -> None:

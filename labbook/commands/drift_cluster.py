@@ -14,8 +14,8 @@ from pathlib import Path
 
 from labbook.commands._emit import emit
 from labbook.drift.cluster import compare_cluster
-from labbook.errors import BadInput, Problem
-from labbook.load.inventory import load_inventory
+from labbook.errors import Collector, Problem
+from labbook.load.inventory import read_inventory
 from labbook.models.inventory import Inventory
 from labbook.models.observed import ClusterObserved, FluxObserved
 from labbook.sources.cluster.plan import ReadPlan, read_plan
@@ -45,31 +45,24 @@ def read_live(args: argparse.Namespace, plan: ReadPlan) -> ClusterObserved:
     return observed(read_cluster(target, plan), plan)
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Inventory, FluxObserved | None]:
-    problems: list[Problem | str] = list(check_timeout(args))
+def _inputs(args: argparse.Namespace, found: Collector) -> tuple[Inventory, FluxObserved | None]:
+    found.extend(check_timeout(args))
     if args.snapshot and args.kubeconfig:
-        problems.append(Problem("--kubeconfig", None, None, "not used with --snapshot (expected one or the other)"))
-    inventory = git = None
-    try:
-        inventory = load_inventory(Path(args.inventory))
-    except BadInput as exc:
-        problems += exc.problems
+        found.add(Problem("--kubeconfig", None, None, "not used with --snapshot (expected one or the other)"))
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    git = None
     if args.repo:
         from labbook.sources.flux import read_repo
 
-        try:
-            git = read_repo(Path(args.repo), args.path)
-        except BadInput as exc:
-            problems += exc.problems
-    if problems:
-        raise BadInput(problems)
+        git = found.attempt(read_repo, Path(args.repo), args.path)
+    found.check()
     assert inventory is not None
     return inventory, git
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """0 in sync, 1 drift, 2 bad input, 3 the cluster could not be read."""
-    inventory, git = _inputs(args)
+    inventory, git = _inputs(args, found)
     plan = read_plan(inventory)
     if args.snapshot:
         from labbook.sources import snapshot

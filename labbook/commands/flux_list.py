@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labbook.commands.drift_flux import DEFAULT_REPO
+from labbook.commands._emit import fit, terminal_width
+from labbook.errors import Collector
 from labbook.models.observed import FluxObserved
 from labbook.sources.flux import read_repo
 from labbook.sources.flux.observe import oci_chart
@@ -59,8 +60,8 @@ def rows(observed: FluxObserved) -> list[dict[str, Any]]:
     return out
 
 
-def table(observed: FluxObserved) -> str:
-    """An aligned text table; sources show their URL in the SOURCE column."""
+def table(observed: FluxObserved, width: int | None = None) -> str:
+    """An aligned text table no wider than ``width``; sources show their URL in the SOURCE column."""
     urls = {(s.kind, s.namespace, s.name): s.url for s in observed.sources}
     header = ("KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE")
     lines: list[tuple[str, ...]] = [header]
@@ -80,18 +81,15 @@ def table(observed: FluxObserved) -> str:
                 f"{row['file']}:{row['line']}",
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
-    return "\n".join(text) + "\n"
+    return "\n".join(fit(lines, width)) + "\n"
 
 
-def run(args: argparse.Namespace) -> int:
-    """Print the table or the JSON list; exit 2 for an unreadable repository."""
-    observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path)
+def run(args: argparse.Namespace, found: Collector) -> int:
+    """Print the table or the JSON list; exit 2 for an unreadable repository (``--repo``, or labbook.yaml's)."""
+    observed = read_repo(Path(args.repo), args.path)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows(observed), indent=2) + "\n")
     else:
-        sys.stdout.write(table(observed))
-    for w in observed.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        sys.stdout.write(table(observed, terminal_width()))
+    found.warn(observed.warnings)
     return 0

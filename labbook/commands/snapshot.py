@@ -11,28 +11,23 @@ import argparse
 from pathlib import Path
 
 from labbook.commands.drift_cluster import check_timeout
-from labbook.errors import BadInput, Problem
+from labbook.errors import Collector
 from labbook.files import atomic_write, display
-from labbook.load.inventory import load_inventory
+from labbook.load.inventory import read_inventory
 from labbook.sources import snapshot
 from labbook.sources.cluster.plan import read_plan
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """0 when written; 2 bad input; 3 the cluster could not be read."""
     from labbook.sources.cluster import connection
     from labbook.sources.cluster.reads import read_cluster
 
-    problems: list[Problem | str] = list(check_timeout(args))
-    out = Path(args.output)
-    if out.is_dir():
-        problems.append(Problem(display(out), None, None, "is a directory (expected a snapshot file to write)"))
-    try:
-        inventory = load_inventory(Path(args.inventory))
-    except BadInput as exc:
-        problems += exc.problems
-    if problems:
-        raise BadInput(problems)
+    found.extend(check_timeout(args))
+    out = Path(args.output)  # checked by the CLI before the command runs
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    found.check()
+    assert inventory is not None
     plan = read_plan(inventory)
     target = connection.Target(
         kubeconfig=args.kubeconfig,
