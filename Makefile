@@ -27,7 +27,6 @@ $(STAMP): requirements.lock pyproject.toml
 ## check: validate, then every drift check against the sources labbook.yaml names; reports land in reports/
 check: $(STAMP)
 	$(BIN)/labbook validate
-	mkdir -p $(REPORTS)
 	$(BIN)/labbook drift flux --report $(REPORTS)/flux.json
 	$(BIN)/labbook drift cluster --report $(REPORTS)/cluster.json
 	$(BIN)/labbook drift docs --report $(REPORTS)/docs.json

@@ -11,7 +11,9 @@ At the root of the repository that holds ``inventory/``::
 Paths are relative to the file. Options on the command line win: ``--repo``
 replaces ``flux.repo`` (and ``flux.path`` unless it is the same folder), any
 of ``--snapshot``, ``--context``, ``--kubeconfig`` or ``--in-cluster``
-replaces ``cluster``. Without the file and without ``--repo``, ``labbook
+replaces ``cluster``. ``drift cluster`` labels its version findings with
+``flux`` only for the configured cluster: a cluster named on the command line
+may not be the one that repository deploys (give ``--repo`` for it). Without the file and without ``--repo``, ``labbook
 drift flux`` stops and says so: there is no built-in default repository.
 """
 
@@ -131,8 +133,7 @@ def _flux(args: argparse.Namespace, config: ProjectConfig | None, base: Path, re
 
 def _cluster(args: argparse.Namespace, config: ProjectConfig | None, base: Path) -> None:
     cluster = config.cluster if config else None
-    chosen = any(getattr(args, k, None) for k in ("snapshot", "context", "kubeconfig", "in_cluster"))
-    if cluster is None or chosen:
+    if cluster is None:
         return
     if cluster.snapshot and hasattr(args, "snapshot"):
         args.snapshot = display(base / cluster.snapshot)
@@ -159,8 +160,12 @@ def apply_config(args: argparse.Namespace) -> list[Problem]:
         if problems:
             return problems
     base = path.parent
-    if "flux" in sources or "flux?" in sources:
-        problems += _flux(args, config, base, required="flux" in sources)
-    if "cluster" in sources:
+    cluster_given = any(getattr(args, k, None) for k in ("snapshot", "context", "kubeconfig", "in_cluster"))
+    if "flux" in sources:
+        problems += _flux(args, config, base, required=True)
+    elif "flux?" in sources and (args.repo is not None or not cluster_given):
+        # labels compare Git with *this* cluster: the configured repo only goes with the configured cluster
+        problems += _flux(args, config, base, required=False)
+    if "cluster" in sources and not cluster_given:
         _cluster(args, config, base)
     return problems

@@ -66,7 +66,8 @@ def _umask() -> int:
 def _folder_issue(folder: Path, *, create: bool) -> tuple[str, str | None] | None:
     """What stops new files in ``folder``, said of the folder (``is a file, not a folder``), and a hint; or None.
 
-    With ``create`` the folder may be missing as long as it can be made in its parent.
+    With ``create`` the folder may be missing, as long as it can be made: its
+    nearest existing ancestor is a folder that takes new files.
     """
     try:
         if folder.is_dir():
@@ -75,17 +76,13 @@ def _folder_issue(folder: Path, *, create: bool) -> tuple[str, str | None] | Non
             return "is a broken symlink or a symlink loop", None
         if folder.exists():
             return "is a file, not a folder", None
-        existing = next((a for a in folder.parents if a.exists()), None)
-        if existing is not None and not existing.is_dir():
-            return f"cannot be created: {display(existing)} is a file, not a folder", None
-        if create and folder.parent.is_dir():
-            issue = _probe(folder.parent)
-            return (f"cannot be created: {display(folder.parent)} {issue[0]}", None) if issue else None
-        missing = folder.parent if create else folder
-        return (
-            "does not exist" if missing == folder else f"cannot be created: {display(missing)} does not exist",
-            f"create it first: mkdir -p {display(missing)}",
-        )
+        existing = next((a for a in folder.parents if a.exists() or a.is_symlink()), Path.cwd())
+        if not existing.is_dir():
+            return f"cannot be created: {display(existing)} is not a folder", None
+        if not create:
+            return "does not exist", f"create it first: mkdir -p {display(folder)}"
+        issue = _probe(existing)
+        return (f"cannot be created: {display(existing)} {issue[0]}", None) if issue else None
     except OSError as exc:
         return f"cannot be used: {_why(exc)}", None
 
@@ -116,7 +113,10 @@ def folder_problems(folder: Path, what: str, *, create: bool = False) -> list[Pr
 
 
 def output_problems(path: Path, what: str) -> list[Problem]:
-    """Why ``path`` cannot be written (empty when it can): a folder, a missing or unwritable parent."""
+    """Why ``path`` cannot be written (empty when it can): a folder, a parent that cannot be made, no write access.
+
+    Missing parent folders are fine when they can be created (:func:`atomic_write` makes them).
+    """
     shown = display(path)
     try:
         if path.is_dir() or path.name in ("", ".", ".."):
@@ -125,7 +125,7 @@ def output_problems(path: Path, what: str) -> list[Problem]:
             return []  # /dev/null, /dev/stdout, a named pipe: written in place
     except OSError as exc:
         return [Problem(shown, None, None, f"cannot write {what}: {_why(exc)} (expected a file name)")]
-    issue = _folder_issue(path.parent, create=False)
+    issue = _folder_issue(path.parent, create=True)
     if issue is None:
         return []
     why, hint = issue
@@ -138,9 +138,9 @@ def atomic_write(path: Path, text: str) -> None:
 
     A reader sees the old file or the new one, never half of either. An
     existing file keeps its permissions; a new one gets ``0666`` less the
-    umask, as every other tool makes files. A symlink is followed, a device or
-    a pipe (``/dev/stdout``) is written in place. Failures are
-    :class:`BadInput` naming the path.
+    umask, as every other tool makes files. Missing parent folders are made.
+    A symlink is followed, a device or a pipe (``/dev/stdout``) is written in
+    place. Failures are :class:`BadInput` naming the path.
     """
     shown = display(path)
     try:
@@ -151,6 +151,7 @@ def atomic_write(path: Path, text: str) -> None:
                 fh.write(text)
             return
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         problems = output_problems(path, "the file") or [

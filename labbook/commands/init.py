@@ -66,19 +66,19 @@ def _dump(data: dict[str, Any], header: str) -> str:
     return out.getvalue()
 
 
-def _validated(texts: dict[str, str], shown: dict[str, str], found: Collector) -> None:
+def _validated(texts: dict[str, str], shown: dict[str, str], collected: Collector) -> None:
     for section, text in texts.items():
         try:
             tree = parse(shown[section], text)
             MODELS[section].model_validate(tree)
         except LoadError as exc:
-            found.add(exc.problem)
+            collected.add(exc.problem)
         except ValueError as exc:  # pydantic.ValidationError
-            found.extend(problems_from_validation(shown[section], tree, MODELS[section], exc))  # type: ignore[arg-type]
-    found.check()
+            collected.extend(problems_from_validation(shown[section], tree, MODELS[section], exc))  # type: ignore[arg-type]
+    collected.check()
 
 
-def run(args: argparse.Namespace, found: Collector) -> int:
+def run(args: argparse.Namespace, collected: Collector) -> int:
     """Exit 0 when written; 2 when a file exists (without ``--force``) or the repository cannot be read."""
     repo, target = Path(args.from_flux), Path(args.inventory)
     files = {s: target / f"{s}.yaml" for s in SECTIONS}
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace, found: Collector) -> int:
         },
     }
     texts = {s: _dump(data[s], HEADERS[s].format(repo=display(repo))) for s in SECTIONS}
-    _validated(texts, shown, found)
+    _validated(texts, shown, collected)
     for section in SECTIONS:
         atomic_write(files[section], texts[section])
     comps = sum(len(c["components"]) for c in platform["categories"])
@@ -116,5 +116,5 @@ def run(args: argparse.Namespace, found: Collector) -> int:
         f"{len(platform['ignore'])} ignore rules, from {display(repo)} ({found.entry or '.'})"
     )
     print(f"wrote {shown['hardware']}, {shown['rdma']} and {shown['site']}: fill them in")
-    found.warn(observed.warnings)
+    collected.warn(observed.warnings)
     return 0

@@ -136,7 +136,7 @@ def run(args: argparse.Namespace, found: Collector) -> int:
     found.extend(_near_misses(entries, front))
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + f"---\n\n{PLACEHOLDER}\n"
     try:
-        journal.mkdir(exist_ok=True)
+        journal.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as fh:  # "x": never clobber an entry written meanwhile
             fh.write(text)
     except FileExistsError:

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, found: Collector) -> int:
             why = "missing" if current is None else "differs from the models"
             stale.append(f"{display(path)}: {why} (expected the output of `labbook schema`; run it and commit)")
         else:
-            schema_dir.mkdir(exist_ok=True)
+            schema_dir.mkdir(parents=True, exist_ok=True)
             atomic_write(path, wanted)
             print(f"{display(path)}: written")
     if args.check:

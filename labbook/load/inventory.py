@@ -8,6 +8,7 @@ is never skipped without a word.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from labbook.load.errors import dotted, problems_from_validation
 from labbook.load.yaml import decode_text, load_yaml
 from labbook.models.base import did_you_mean
 from labbook.models.hardware import Hardware
-from labbook.models.inventory import SECTIONS, Inventory, SourceMap, reference_at, unknown
+from labbook.models.inventory import SECTIONS, Inconsistency, Inventory, SourceMap, dangling, reference_at, unknown
 from labbook.models.platform import Platform
 from labbook.models.rdma import Rdma
 from labbook.models.site import Site
@@ -120,17 +121,33 @@ def read_inventory(directory: Path) -> tuple[Inventory | None, list[Problem]]:
         if model is not None:
             parts[section] = model
     if len(parts) < len(SECTIONS):
-        return None, problems
+        if "hardware" in parts:  # the other files' references can still be checked
+            names = {"node": nodes}
+            for section, model in parts.items():
+                file, tree, _ = trees[section]
+                problems += _located(SourceMap({section: (file, tree)}), dangling(section, model, names))
+        return None, sorted(problems, key=_order)
     sourcemap = SourceMap({s: (file, tree) for s, (file, tree, _) in trees.items()})
     inventory = Inventory(**parts).with_sourcemap(sourcemap)  # type: ignore[arg-type]
-    order = {s: i for i, s in enumerate(SECTIONS)}
-    crossed = []
-    for bad in sorted(inventory.inconsistencies(), key=lambda b: order[b.section]):
+    problems += _located(sourcemap, inventory.inconsistencies())
+    problems.sort(key=_order)
+    return (None if any(not p.warning for p in problems) else inventory), problems
+
+
+def _located(sourcemap: SourceMap, found: Iterable[Inconsistency]) -> list[Problem]:
+    out = []
+    for bad in found:
         loc = sourcemap.mark(bad.section, bad.path)
         line, col = loc if loc else (None, None)
-        crossed.append(Problem(sourcemap.file(bad.section), line, col, f"{dotted(bad.path)}: {bad.message}"))
-    problems += sorted(crossed, key=lambda p: (order[Path(p.file).stem], p.line or 0, p.col or 0))
-    return (None if any(not p.warning for p in problems) else inventory), problems
+        out.append(Problem(sourcemap.file(bad.section), line, col, f"{dotted(bad.path)}: {bad.message}"))
+    return out
+
+
+def _order(p: Problem) -> tuple[int, int, int, int]:
+    """Warnings first, then errors by inventory file, line and column."""
+    stem = Path(p.file).stem
+    rank = SECTIONS.index(stem) if stem in SECTIONS and not p.warning else -1
+    return rank, p.line or 0, p.col or 0, 0
 
 
 def load_inventory(directory: Path) -> Inventory:

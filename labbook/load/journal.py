@@ -125,7 +125,7 @@ def _entry(path: Path, known_ids: set[str] | None) -> tuple[JournalEntry | None,
         problems.append(
             Problem(
                 shown,
-                body_line,
+                body_line + body.count("\n", 0, body.index(PLACEHOLDER)),
                 1,
                 f"the entry still says {PLACEHOLDER!r} (expected its text, or draft: true until it is written)",
             )

@@ -26,7 +26,9 @@ _CLOSERS = {"[": "]", "{": "}"}
 class _Error:
     """What one PyYAML error says, with easy access to the text around its marks."""
 
-    def __init__(self, exc: yaml.MarkedYAMLError, text: str) -> None:
+    def __init__(self, exc: yaml.MarkedYAMLError, text: str, offset: int) -> None:
+        self.offset = offset
+        """Added to lines quoted in messages (YAML embedded in a larger file)."""
         self.problem = " ".join((exc.problem or "").split())
         self.context = " ".join((exc.context or "").split())
         self.lines = text.split("\n")
@@ -98,7 +100,7 @@ def _expected_key(e: _Error):
             "a list item where a key was expected (expected 'key: value' here, or the list indented under its key)",
             None,
         )
-    ctx_line = e.ctx[0] if e.ctx else None
+    ctx_line = e.ctx[0] + e.offset if e.ctx else None
     return (
         e.at,
         "this line is not aligned with the keys of its mapping"
@@ -135,7 +137,7 @@ def _unclosed(e: _Error):
     found = re.search(r"expected ',' or '([\]}])'", e.problem)
     if found and "flow" in e.context:
         opener = "[" if found[1] == "]" else "{"
-        shown = f" before line {e.at[0]}" if e.at and e.ctx and e.at[0] != e.ctx[0] else ""
+        shown = f" before line {e.at[0] + e.offset}" if e.at and e.ctx and e.at[0] != e.ctx[0] else ""
         return (
             e.ctx,
             f"a '{opener}' that is not closed (expected ',' between items and '{found[1]}'{shown})",
@@ -197,7 +199,7 @@ def syntax_problem(path: str, text: str, exc: yaml.YAMLError, *, line_offset: in
         )
     if not isinstance(exc, yaml.MarkedYAMLError):
         return Problem(path, None, None, f"YAML syntax error: {exc} (expected valid YAML)")
-    err = _Error(exc, text)
+    err = _Error(exc, text, line_offset)
     for rule in RULES:
         found = rule(err)
         if found is not None:

@@ -129,6 +129,15 @@ def _values(node: Any, path: tuple[str, ...], at: Path = ()) -> Iterator[tuple[P
         yield from _values(getattr(node, step), rest, (*at, step))
 
 
+def dangling(section: str, model: Any, names: dict[str, set[str]]) -> Iterator[Inconsistency]:
+    """References in one section's model to names not in ``names`` (``{"node": {...}}``)."""
+    for ref in REFERENCES:
+        if ref.section == section:
+            for path, value in _values(model, ref.path):
+                if value not in names[ref.kind]:
+                    yield Inconsistency(section, path, unknown(ref.kind, value, names[ref.kind]))
+
+
 class Inventory(Model):
     """The four inventory files together."""
 
@@ -215,11 +224,8 @@ def _check(inv: Inventory) -> Iterator[Inconsistency]:
             seen.add(comp.id)
     yield from _dupes(inv.rdma.links, "id", "rdma", ("links",), "link id")
     yield from _dupes(inv.rdma.networks, "name", "rdma", ("networks",), "network name")
-    for ref in REFERENCES:
-        section = getattr(inv, ref.section)
-        for path, value in _values(section, ref.path):
-            if value not in names[ref.kind]:
-                yield Inconsistency(ref.section, path, unknown(ref.kind, value, names[ref.kind]))
+    for section in SECTIONS:
+        yield from dangling(section, getattr(inv, section), names)
     pools = {inv.rdma.sriov.resource_name} if inv.rdma.sriov else set()
     for i, nad in enumerate(inv.rdma.networks):
         if nad.resource_name not in pools:
