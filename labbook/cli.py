@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -224,11 +225,11 @@ def prepare(args: argparse.Namespace, found: Collector) -> None:
 
 
 def show(problems: list[Problem], stream: TextIO) -> None:
-    """The one place problems become text: one line each, printable whatever the file names hold."""
+    """The one place problems become text: one line each (never more), printable whatever the file names hold."""
     from labbook.files import printable
 
     for problem in problems:
-        print(printable(str(problem)), file=stream)
+        print(re.sub(r"\s*[\r\n]+\s*", " ", printable(str(problem))).strip(), file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -92,8 +92,9 @@ def _probe(folder: Path) -> tuple[str, str | None] | None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".labbook-probe.", dir=folder)
     except OSError as exc:
-        why = "does not take new files" if exc.errno in (errno.ENOENT, errno.EROFS) else f"is not writable: {_why(exc)}"
-        return why, None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return "does not take new files", "check its permissions and owner"
+        return "does not take new files", None
     os.close(fd)
     os.unlink(tmp)
     return None
