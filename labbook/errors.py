@@ -73,18 +73,29 @@ class Problem:
         return cls(warning.file, warning.line, None, warning.message, warning=True)
 
 
+def _problems(items: Iterable[Problem | str]) -> list[Problem]:
+    return [p if isinstance(p, Problem) else Problem.of(str(p)) for p in items]
+
+
 class LabbookError(Exception):
     """Base of every error a command reports without a traceback."""
 
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, problems: Iterable[Problem] | Problem | str) -> None:
-        if isinstance(problems, str):
-            problems = Problem.of(problems)
-        if isinstance(problems, Problem):
+    def __init__(self, problems: Iterable[Problem | str] | Problem | str) -> None:
+        if isinstance(problems, (Problem, str)):
             problems = [problems]
-        self.problems: list[Problem] = list(problems)
+        self.problems = problems  # type: ignore[assignment]
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, as :class:`Problem` (text given by older callers is wrapped on the way in)."""
+        return self._problems
+
+    @problems.setter
+    def problems(self, value: Iterable[Problem | str]) -> None:
+        self._problems = _problems(value)
 
     def lines(self) -> list[str]:
         """The stderr lines, one per problem."""
@@ -130,11 +141,11 @@ class Collector:
 
     def add(self, *problems: Problem) -> None:
         """Record problems (errors or warnings)."""
-        self.problems.extend(problems)
+        self.problems.extend(_problems(problems))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Record every problem of an iterable."""
-        self.problems.extend(problems)
+        self.problems.extend(_problems(problems))
 
     def warn(self, warnings: Iterable[Any]) -> None:
         """Record a source's report warnings (anything with ``file``, ``line`` and ``message``)."""
@@ -143,7 +154,7 @@ class Collector:
     def take(self, result: tuple[T, list[Problem]]) -> T:
         """The value of a loader's ``(value, problems)``; the problems are kept."""
         value, problems = result
-        self.problems.extend(problems)
+        self.problems.extend(_problems(problems))
         return value
 
     def attempt(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

@@ -107,7 +107,7 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         fields = sorted(f.alias or n for n, f in owner.model_fields.items()) if owner else []  # keys as written
-        maybe = suggestion(loc[-1], fields)
+        maybe = suggestion(loc[-1], fields, cutoff=0.6)
         return f"unknown key {loc[-1]!r} ({maybe}expected one of: {', '.join(fields)})"
     got = err.get("input")
     shown = shown_value(got)

@@ -106,7 +106,7 @@ def read_inventory(directory: Path) -> tuple[Inventory | None, list[Problem]]:
     shown = display(directory)
     if not directory.is_dir():
         what = "is a file" if directory.exists() else "inventory folder not found"
-        return None, [Problem(shown, None, None, f"{what} (expected a folder of YAML files: {EXPECTED})")]
+        return None, [Problem(shown, None, None, f"{what} (expected a folder of YAML files)")]
     problems = stray_files(directory)
     trees = {s: _read_tree(directory / f"{s}.yaml", s) for s in SECTIONS}
     for _, _, found in trees.values():

@@ -137,7 +137,6 @@ def decode_text(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                 line,
                 col,
                 f"invalid UTF-8 byte 0x{data[exc.start]:02x} (expected UTF-8 text)",
-                "save the file as UTF-8",
             )
         ]
 

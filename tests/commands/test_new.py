@@ -11,7 +11,6 @@ from labbook.commands.new import slugify
 from labbook.load.journal import load_journal
 from tests.conftest import ROOT
 
-
 LONG = "Running NCCL all-reduce across two DGX Sparks over a single ConnectX-7 cable with GPUDirect RDMA enabled"
 
 

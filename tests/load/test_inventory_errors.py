@@ -156,19 +156,14 @@ def test_missing_file(inv: Path) -> None:
 
 def test_missing_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert errors(Path("nope")) == [
-        "nope: inventory folder not found (expected a folder of YAML files: hardware.yaml, platform.yaml, rdma.yaml, "
-        "site.yaml)"
-    ]
+    assert errors(Path("nope")) == ["nope: inventory folder not found (expected a folder of YAML files)"]
 
 
 def test_invalid_utf8(inv: Path) -> None:
     path = inv / "site.yaml"
     path.write_bytes(path.read_bytes().replace(b"title: Homelab", b"title: Homel\xe4b"))
     line, col = pos(path.read_bytes().decode("latin-1"), "\xe4")
-    assert errors(inv) == [
-        f"inventory/site.yaml:{line}:{col}: invalid UTF-8 byte 0xe4 (expected UTF-8 text); hint: save the file as UTF-8"
-    ]
+    assert errors(inv) == [f"inventory/site.yaml:{line}:{col}: invalid UTF-8 byte 0xe4 (expected UTF-8 text)"]
 
 
 def test_unknown_node_references(inv: Path) -> None:
