@@ -130,7 +130,8 @@ def _entry(path: Path, known_ids: set[str] | None) -> tuple[JournalEntry | None,
                 f"the entry still says {PLACEHOLDER!r} (expected its text, or draft: true until it is written)",
             )
         )
-    entry = JournalEntry(path=shown, slug=front.slug or match["slug"], front=front, body_line=body_line)
+    # validated parts: assembled without building JournalEntry's validator (start-up time)
+    entry = JournalEntry.model_construct(path=shown, slug=front.slug or match["slug"], front=front, body_line=body_line)
     return (None if problems else entry), tree, problems
 
 
@@ -193,7 +194,7 @@ def read_journal(
         trees[entry.path] = tree
         entries.append(entry)
     entries.sort(key=lambda e: (e.date, e.slug), reverse=True)
-    journal = Journal(entries=entries)
+    journal = Journal.model_construct(entries=entries)
     for entry, field, index, written, meant in journal.near_misses():
         node = trees[entry.path]
         line, col = node[field].item_marks[index] if index is not None else node.value_marks[field]

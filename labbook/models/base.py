@@ -17,6 +17,7 @@ class Model(BaseModel):
         frozen=True,
         use_attribute_docstrings=False,
         str_strip_whitespace=True,
+        defer_build=True,
     )
 
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import PrivateAttr
 
 from labbook.models.base import Model, suggestion
 from labbook.models.hardware import Hardware
-from labbook.models.location import Location
 from labbook.models.platform import Platform
 from labbook.models.rdma import Rdma
 from labbook.models.site import Site
+
+if TYPE_CHECKING:
+    from labbook.models.location import Location
 
 SECTIONS = ("hardware", "platform", "rdma", "site")
 """Inventory files, one per concern: ``inventory/<section>.yaml``."""
@@ -58,6 +60,8 @@ class SourceMap:
 
     def location(self, section: str, path: Path) -> Location:
         """A :class:`Location` for ``path`` in ``section``."""
+        from labbook.models.location import Location  # only drift needs it: not imported by `labbook validate`
+
         mark = self.mark(section, path)
         return Location(file=self.file(section), line=mark[0] if mark else None)
 
