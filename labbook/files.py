@@ -147,6 +147,8 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         if path.is_symlink():
             path = Path(os.path.realpath(path))
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder")
         if path.exists() and not path.is_file() and not path.is_dir():
             with path.open("w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
