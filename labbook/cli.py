@@ -213,7 +213,7 @@ def prepare(args: argparse.Namespace, found: Collector) -> None:
     """Check what can be checked before any work: the project config, and that every output can be written."""
     from labbook.files import output_problems
 
-    if getattr(args, "sources", ()):
+    if getattr(args, "sources", ()) or args.config:  # a --config given is always read, so a typo never passes
         from labbook.config import apply_config
 
         found.extend(apply_config(args))

@@ -150,8 +150,6 @@ def apply_config(args: argparse.Namespace) -> list[Problem]:
     ``flux?`` (optional, for labels) and ``cluster``.
     """
     sources: tuple[str, ...] = getattr(args, "sources", ())
-    if not sources:
-        return []
     given = getattr(args, "config", None)
     path = Path(given) if given else Path(CONFIG_FILE)
     config, problems = None, []

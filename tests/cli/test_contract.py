@@ -144,6 +144,12 @@ CASES = [
         "hint: run from the folder that holds labbook.yaml, or give --repo",
     ),
     Case(
+        "config-given-but-missing",
+        ("validate", "--config", "labook.yaml"),
+        2,
+        "labook.yaml: file not found (expected an existing file)",
+    ),
+    Case(
         "flux-list-without-repo",
         ("flux", "list"),
         2,
