@@ -8,6 +8,7 @@ field names.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -25,6 +26,10 @@ Refine = Callable[[tuple[Any, ...], Any], "str | None"]
 PATTERNS = {
     r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$": f"an id: {ID_WORDS}",
     r"^[a-z0-9][-a-z0-9]*$": "a slug: lowercase letters, digits and '-'",
+    r"^v\d+\.\d+\.\d+$": "a version like v1.11.5",
+    r"^[0-9a-f]{4}$": "four lowercase hex digits, like 15b3",
+    r"^[a-z0-9.-]+/[A-Za-z0-9_.-]+$": "a resource name like nvidia.com/cx7_qsfp",
+    r"^[A-Z][A-Z0-9_]*$": "a variable name in capitals, like NCCL_IB_HCA",
 }
 """Regular expressions of the models, said in words."""
 
@@ -137,7 +142,8 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
         "string_too_short": "a non-empty string",
     }.get(kind)
     if kind == "literal_error":
-        wanted = f"one of {ctx.get('expected')}"
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected")))
+        return f"got {shown} ({suggestion(got, choices, cutoff=0.6)}expected one of {ctx.get('expected')})"
     elif kind == "string_pattern_mismatch":
         wanted = PATTERNS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):

@@ -285,3 +285,32 @@ def test_reference_to_a_node_when_there_are_none(inv: Path) -> None:
         "links[0].endpoints[0].node: unknown node 'talos-7aj-lwl' (expected a node listed in hardware.yaml, "
         "which has none yet)"
     )
+
+
+def test_every_pattern_of_the_models_is_said_in_words() -> None:
+    """No message shows a regular expression: each ``pattern`` a model uses has words in PATTERNS."""
+    import json
+
+    from labbook.load.errors import PATTERNS
+    from labbook.load.inventory import MODELS
+    from labbook.models.journal import FrontMatter
+
+    def patterns(node: object) -> set[str]:
+        if isinstance(node, dict):
+            own = {node["pattern"]} if "pattern" in node else set()
+            return own | {p for v in node.values() for p in patterns(v)}
+        if isinstance(node, list):
+            return {p for v in node for p in patterns(v)}
+        return set()
+
+    used = {p for m in (*MODELS.values(), FrontMatter) for p in patterns(json.loads(json.dumps(m.model_json_schema())))}
+    assert used and used <= set(PATTERNS), used - set(PATTERNS)
+
+
+def test_a_literal_gets_did_you_mean(inv: Path) -> None:
+    text = edit(inv, "hardware", "arch: amd64", "arch: amd46")
+    line, col = pos(text, "amd46")
+    assert errors(inv) == [
+        f"inventory/hardware.yaml:{line}:{col}: nodes[0].arch: got 'amd46' "
+        "(did you mean 'amd64'? expected one of 'amd64' or 'arm64')"
+    ]
