@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,24 @@ def test_unwritable_outputs_are_bad_input_naming_the_path(tmp_path: Path, monkey
     with pytest.raises(BadInput) as exc:
         atomic_write(Path(name), "x")
     assert exc.value.lines() == [message]
+
+
+def test_reports_and_outputs_respect_the_umask(tmp_path: Path) -> None:
+    out, report = tmp_path / "out.txt", tmp_path / "deep" / "report.json"
+    code = (
+        "import os, sys; os.umask(0o027); from labbook.cli import main; "
+        f"sys.exit(main(['drift', 'docs', '--output', {str(out)!r}, '--report', {str(report)!r}]))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o640)
+    assert oct(report.stat().st_mode & 0o777) == oct(0o640)
+    out.chmod(0o604)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert oct(out.stat().st_mode & 0o777) == oct(0o604), "an existing file keeps its mode"
+
+
+def test_an_output_to_dev_null_is_written_in_place(cli) -> None:
+    result = cli("drift", "docs", "--output", "/dev/null")
+    assert result.code in (0, 1), result.err
+    assert Path("/dev/null").is_char_device()
