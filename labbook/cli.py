@@ -264,6 +264,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return INTERNAL_ERROR
     show(found.problems, sys.stderr)
-    if found.failed and code == EXIT_OK:
+    if found.failed and code < EXIT_BAD_INPUT:  # an error is never "ok" nor mere drift
         code = EXIT_BAD_INPUT
     return code

@@ -60,7 +60,7 @@ def _colon_in_value(e: _Error):
     text = e.line(e.at)
     before = text[: e.at[1] - 1] if e.at else ""
     key = re.match(r"^(\s*(?:-\s+)?)([^\s#'\"][^:#]*?):\s+", text)
-    if key and ": " in before + " ":
+    if key and ": " in before:
         value = text[key.end() :].split(" #")[0].strip()
         return (
             e.at,
@@ -77,10 +77,18 @@ def _colon_in_value(e: _Error):
 def _no_colon(e: _Error):
     if "could not find expected ':'" not in e.problem:
         return None
+    mark = e.ctx or e.at
+    text = e.line(mark)
+    above = next((e.lines[i] for i in range((mark[0] if mark else 1) - 2, -1, -1) if e.lines[i].strip()), "")
+    indent = len(text) - len(text.lstrip())
+    if above.lstrip().startswith("- ") and len(above) - len(above.lstrip()) == indent:
+        hint = f"write '- {text.strip()}', like the item above"
+    else:
+        hint = "check the indentation against the lines above; a value that goes on must be indented further"
     return (
-        e.ctx or e.at,
+        mark,
         "a line that is neither 'key: value' nor '- item' (expected a ':' after the key, or '- ' before a list item)",
-        "check the indentation against the lines above; a value that goes on must be indented further",
+        hint,
     )
 
 

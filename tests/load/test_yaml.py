@@ -88,6 +88,12 @@ BAD = [
         "list-item-without-dash",
         "tags:\n  - a\n  b\n",
         "f.yaml:3:3: a line that is neither 'key: value' nor '- item' (expected a ':' after the key, or '- ' before a "
+        "list item); hint: write '- b', like the item above",
+    ),
+    (
+        "line-without-colon",
+        "a: 1\nb\nc: 2\n",
+        "f.yaml:2:1: a line that is neither 'key: value' nor '- item' (expected a ':' after the key, or '- ' before a "
         "list item); hint: check the indentation against the lines above; a value that goes on must be indented further",
     ),
     (
