@@ -78,6 +78,10 @@ def _report_opts(p: argparse.ArgumentParser) -> None:
     p.set_defaults(outputs=(("output", "the output"), ("report", "the report")))
 
 
+REPO = ("repo", "a checked-out Flux repository folder")
+"""``--repo`` is a folder: a file there is bad input, said before any work."""
+
+
 def _repo_opts(p: argparse.ArgumentParser, *, note: str = "") -> None:
     p.add_argument(
         "--repo", metavar="DIR", help="checked-out Flux repository (default: flux.repo in labbook.yaml)" + note
@@ -87,6 +91,7 @@ def _repo_opts(p: argparse.ArgumentParser, *, note: str = "") -> None:
         metavar="PATH",
         help="cluster entry point inside the repo, e.g. clusters/homelab (default: flux.path, else auto-detected)",
     )
+    p.set_defaults(folders=(REPO,))
 
 
 def _cluster_opts(p: argparse.ArgumentParser, *, snapshot: bool) -> None:
@@ -169,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--docs", metavar="DIR", default="docs", help="docs folder (default: docs/)")
     _report_opts(p)
+    p.set_defaults(folders=(("docs", "a folder of markdown pages"),))
 
     flux = sub.add_parser("flux", help="inspect a Flux repository offline", description="inspect a Flux repository")
     fsub = flux.add_subparsers(dest="flux_command", metavar="COMMAND", parser_class=_Parser, required=True)
@@ -188,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-flux", metavar="DIR", required=True, help="checked-out Flux repository")
     p.add_argument("--path", metavar="PATH", help="cluster entry point inside the repo")
     p.add_argument("--force", action="store_true", help="overwrite existing inventory files")
+    p.set_defaults(folders=(("from_flux", "a checked-out Flux repository folder"),))
 
     p = add(
         "schema",
@@ -211,7 +218,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def prepare(args: argparse.Namespace, found: Collector) -> None:
     """Check what can be checked before any work: the project config, and that every output can be written."""
-    from labbook.files import output_problems
+    from labbook.files import display, output_problems
 
     if getattr(args, "sources", ()) or args.config:  # a --config given is always read, so a typo never passes
         from labbook.config import apply_config
@@ -221,6 +228,14 @@ def prepare(args: argparse.Namespace, found: Collector) -> None:
         value = getattr(args, attr, None)
         if value:
             found.extend(output_problems(Path(value), what))
+    for attr, what in getattr(args, "folders", ()):
+        value = getattr(args, attr, None)
+        try:
+            is_file = bool(value) and Path(value).is_file()
+        except OSError:
+            is_file = False  # a name too long and the like: the reader says so
+        if is_file:  # a missing or unreadable one is the reader's to explain
+            found.add(Problem(display(Path(value)), None, None, f"is a file (expected {what})"))
     found.check()
 
 
@@ -254,15 +269,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # a bug: one line, and a way to see more
+    except Exception as exc:
         if args.debug:
             raise
-        what = " ".join(f"{type(exc).__name__}: {exc}".split())
-        show(
-            [*found.problems, Problem.of(f"labbook: internal error: {what} (run again with --debug for a traceback)")],
-            sys.stderr,
-        )
-        return INTERNAL_ERROR
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a path nothing checked before it was used (a name too long, no permission): the user's input, named
+            from labbook.files import os_problem
+
+            found.add(os_problem(exc))
+            code = EXIT_BAD_INPUT
+        else:  # a bug: one line, and a way to see more
+            what = " ".join(f"{type(exc).__name__}: {exc}".split())
+            bug = Problem.of(f"labbook: internal error: {what} (run again with --debug for a traceback)")
+            show([*found.problems, bug], sys.stderr)
+            return INTERNAL_ERROR
     show(found.problems, sys.stderr)
     if found.failed and code < EXIT_BAD_INPUT:  # an error is never "ok" nor mere drift
         code = EXIT_BAD_INPUT

@@ -122,12 +122,6 @@ def _flux(args: argparse.Namespace, config: ProjectConfig | None, base: Path, re
         ]
     if args.path is None and flux is not None and flux.path and _same(Path(args.repo), base / flux.repo):
         args.path = flux.path
-    repo = Path(args.repo)
-    try:
-        if repo.exists() and not repo.is_dir():
-            return [Problem(display(repo), None, None, "is a file (expected a checked-out Flux repository folder)")]
-    except OSError:
-        return []  # the reader says what is wrong with it
     return []
 
 

@@ -49,6 +49,25 @@ def read_file(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
         return None, [Problem(shown, None, None, f"cannot read: {_why(exc)} (expected a readable file)")]
 
 
+def folder_problems_to_read(folder: Path, label: str, expected: str) -> list[Problem]:
+    """Why ``folder`` cannot be read as ``label`` (empty when it is a folder): missing, a file, unusable."""
+    shown = display(folder)
+    try:
+        if folder.is_dir():
+            return []
+        what = "is a file" if folder.exists() else f"{label} not found"
+    except OSError as exc:
+        what = f"cannot use this {label}: {_why(exc)}"
+    return [Problem(shown, None, None, f"{what} (expected {expected})")]
+
+
+def os_problem(exc: OSError) -> Problem:
+    """A problem for an OS error on a path nobody checked beforehand: the path, and why."""
+    name = exc.filename if isinstance(exc.filename, (str, bytes, os.PathLike)) else ""
+    shown = display(os.fsdecode(name)) if name else ""
+    return Problem(shown, None, None, f"cannot use this path: {_why(exc)} (expected a usable file or folder)")
+
+
 def _why(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "a symlink loop"

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from labbook.errors import BadInput, Problem
-from labbook.files import display, read_file
+from labbook.files import display, folder_problems_to_read, read_file
 from labbook.load.errors import dotted, problems_from_validation
 from labbook.load.yaml import decode_text, load_yaml
 from labbook.models.base import did_you_mean
@@ -42,8 +42,8 @@ def _read_tree(path: Path, section: str) -> tuple[str, Any, list[Problem]]:
     shown = display(path)
     data, problems = read_file(path, shown)
     if data is None:
-        others = [p for p in path.parent.glob("*.y*ml") if did_you_mean(p.stem, [section]) or p.stem == section]
-        if not path.exists() and others:
+        others = [p for p in _listing(path.parent) if did_you_mean(p.stem, [section]) or p.stem == section]
+        if others and not path.exists():
             hint = f"rename {display(sorted(others)[0])} to {path.name}"
             problems = [Problem(shown, None, None, "file not found (expected an existing file)", hint)]
         return shown, None, problems
@@ -70,6 +70,15 @@ def _validate(section: str, shown: str, tree: Any, nodes: set[str]) -> tuple[Bas
         return None, problems_from_validation(shown, tree, model, exc, refine=refine)
 
 
+def _listing(directory: Path) -> list[Path]:
+    """The YAML files directly in ``directory`` (not hidden), sorted; none when it cannot be listed."""
+    try:
+        found = [p for p in directory.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return []
+    return sorted(p for p in found if p.name.lower().endswith((".yaml", ".yml")))
+
+
 def stray_files(directory: Path) -> list[Problem]:
     """Warnings for YAML files in ``directory`` that are not inventory files (with the expected names).
 
@@ -78,13 +87,9 @@ def stray_files(directory: Path) -> list[Problem]:
     """
     expected = [f"{s}.yaml" for s in SECTIONS]
     out: list[Problem] = []
-    try:
-        names = sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
-    except OSError:
-        return out
-    for name in names:
-        path = directory / name
-        if name in expected or not name.lower().endswith((".yaml", ".yml")) or not path.is_file():
+    for path in _listing(directory):
+        name = path.name
+        if name in expected or not path.is_file():
             continue
         meant = did_you_mean(name.rsplit(".", 1)[0], [e.removesuffix(".yaml") for e in expected])
         meant = meant or (name.rsplit(".", 1)[0] if name.rsplit(".", 1)[0] in SECTIONS else None)
@@ -103,10 +108,9 @@ def read_inventory(directory: Path) -> tuple[Inventory | None, list[Problem]]:
     The inventory is None when a problem is an error; warnings (stray files)
     come with a loaded inventory too.
     """
-    shown = display(directory)
-    if not directory.is_dir():
-        what = "is a file" if directory.exists() else "inventory folder not found"
-        return None, [Problem(shown, None, None, f"{what} (expected a folder of YAML files)")]
+    unusable = folder_problems_to_read(directory, "inventory folder", "a folder of YAML files")
+    if unusable:
+        return None, unusable
     problems = stray_files(directory)
     trees = {s: _read_tree(directory / f"{s}.yaml", s) for s in SECTIONS}
     for _, _, found in trees.values():

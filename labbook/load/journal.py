@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from labbook.errors import BadInput, Problem
-from labbook.files import display, read_file
+from labbook.files import display, folder_problems_to_read, os_problem, read_file
 from labbook.load.errors import problems_from_validation
 from labbook.load.yaml import decode_text, load_yaml
 from labbook.models.base import ID_WORDS, suggestion
@@ -167,11 +167,14 @@ def read_journal(
     """
     problems: list[Problem] = []
     if files is None:
-        if not directory.is_dir():
-            what = "is a file" if directory.exists() else "journal folder not found"
-            return None, [Problem(display(directory), None, None, f"{what} (expected a folder of YYYY-MM-DD-slug.md)")]
+        unusable = folder_problems_to_read(directory, "journal folder", "a folder of YYYY-MM-DD-slug.md")
+        if unusable:
+            return None, unusable
         problems += stray_files(directory)
-        files = sorted(directory.glob("*.md"))
+        try:
+            files = sorted(directory.glob("*.md"))
+        except OSError as exc:
+            return None, [os_problem(exc)]
     entries: list[JournalEntry] = []
     trees: dict[str, Any] = {}
     slugs: dict[str, str] = {}
