@@ -312,6 +312,18 @@ CASES = [
     ),
     # --- small things ----------------------------------------------------------------------------------------------
     Case(
+        "name-too-long",
+        ("validate", "--inventory", "x" * 300),
+        2,
+        f"{'x' * 300}: cannot use this inventory folder: the name is too long (expected a folder of YAML files)",
+    ),
+    Case(
+        "name-too-long-anywhere-else",
+        ("schema", "--check", "--output", "x" * 300),
+        2,
+        f"{'x' * 300}: cannot use this path: the name is too long (expected a usable file or folder)",
+    ),
+    Case(
         "mistyped-option",
         ("drift", "flux", "--repoo", "x"),
         2,
