@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -244,7 +243,13 @@ def show(problems: list[Problem], stream: TextIO) -> None:
     from labbook.files import printable
 
     for problem in problems:
-        print(re.sub(r"\s*[\r\n]+\s*", " ", printable(str(problem))).strip(), file=stream)
+        print(one_line(printable(str(problem))), file=stream)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks become spaces, other control characters escapes (``\\x1b``)."""
+    joined = " ".join(part.strip() for part in text.splitlines())
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in joined)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -111,3 +111,15 @@ def test_an_output_to_dev_null_is_written_in_place(cli) -> None:
     result = cli("drift", "docs", "--output", "/dev/null")
     assert result.code in (0, 1), result.err
     assert Path("/dev/null").is_char_device()
+
+
+def test_a_problem_is_always_printed_on_one_line() -> None:
+    """Quoted input can hold any line break str.splitlines knows (U+2028, U+0085 …) or an escape sequence."""
+    import io
+
+    from labbook.cli import show
+    from labbook.errors import Problem
+
+    out = io.StringIO()
+    show([Problem("f.yaml", 3, 1, "got 'a\u2028b' (expected x)", "write '- a\x85b\x1b[31m'")], out)
+    assert out.getvalue() == "f.yaml:3:1: got 'a b' (expected x); hint: write '- a b\\x1b[31m'\n"
