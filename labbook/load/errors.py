@@ -94,7 +94,7 @@ def dotted(loc: tuple[Any, ...], model: type[BaseModel] | None = None) -> str:
             out += f"[{step}]"
         elif model is None or not _is_tag(step):
             text = str(step)
-            if not text or not text.isprintable():  # a key like "\r" must not break the one-line problem
+            if not text or not text.isprintable() or text != text.strip():  # "\r" or " 7": shown quoted
                 text = repr(text)
             out += f".{text}" if out else text
     return out or "(top level)"

@@ -305,3 +305,10 @@ def test_every_pattern_of_the_models_is_said_in_words() -> None:
 
     used = {p for m in (*MODELS.values(), FrontMatter) for p in patterns(json.loads(json.dumps(m.model_json_schema())))}
     assert used and used <= set(PATTERNS), used - set(PATTERNS)
+
+
+def test_a_key_with_spaces_around_it_is_shown_quoted(inv: Path) -> None:
+    """Found by bench/fuzz.py: `' 7': x` must not print as `site.yaml:1:1:  7: …` (the path looks empty)."""
+    (inv / "site.yaml").write_text((inv / "site.yaml").read_text() + "' 7': x\n")
+    (err,) = errors(inv)
+    assert ": ' 7': unknown key ' 7' (expected one of: " in err
