@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from labbook.errors import BadInput, Problem
@@ -108,6 +107,8 @@ def _folder_issue(folder: Path, *, create: bool) -> tuple[str, str | None] | Non
 
 def _probe(folder: Path) -> tuple[str, str | None] | None:
     """Create and remove a temporary file: the only honest test that a folder takes new files."""
+    import tempfile  # only commands that write pay for it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".labbook-probe.", dir=folder)
     except OSError as exc:
@@ -162,6 +163,8 @@ def atomic_write(path: Path, text: str) -> None:
     A symlink is followed, a device or a pipe (``/dev/stdout``) is written in
     place. Failures are :class:`BadInput` naming the path.
     """
+    import tempfile  # only commands that write pay for it
+
     shown = display(path)
     try:
         if path.is_symlink():

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ValidationError
 
 from labbook.errors import BadInput, Problem
 from labbook.files import display, folder_problems_to_read, read_file
-from labbook.load.errors import dotted, problems_from_validation
 from labbook.load.yaml import decode_text, load_yaml
 from labbook.models.base import did_you_mean
 from labbook.models.hardware import Hardware
@@ -67,6 +66,8 @@ def _validate(section: str, shown: str, tree: Any, nodes: set[str]) -> tuple[Bas
     try:
         return model.model_validate(tree), []
     except ValidationError as exc:
+        from labbook.load.errors import problems_from_validation  # only a broken file pays for it
+
         return None, problems_from_validation(shown, tree, model, exc, refine=refine)
 
 
@@ -134,12 +135,16 @@ def read_inventory(directory: Path) -> tuple[Inventory | None, list[Problem]]:
     sourcemap = SourceMap({s: (file, tree) for s, (file, tree, _) in trees.items()})
     # the parts are validated: assemble them without building the aggregate's validator (start-up time)
     inventory = Inventory.model_construct(**parts).with_sourcemap(sourcemap)  # type: ignore[arg-type]
-    problems += _located(sourcemap, inventory.inconsistencies())
+    crossed = inventory.inconsistencies()
+    if crossed:
+        problems += _located(sourcemap, crossed)
     problems.sort(key=_order)
     return (None if any(not p.warning for p in problems) else inventory), problems
 
 
 def _located(sourcemap: SourceMap, found: Iterable[Inconsistency]) -> list[Problem]:
+    from labbook.load.errors import dotted
+
     out = []
     for bad in found:
         loc = sourcemap.mark(bad.section, bad.path)

@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from labbook.errors import BadInput, Problem
 from labbook.files import display, folder_problems_to_read, os_problem, read_file
-from labbook.load.errors import problems_from_validation
 from labbook.load.yaml import decode_text, load_yaml
 from labbook.models.base import ID_WORDS, suggestion
 from labbook.models.journal import PLACEHOLDER, FrontMatter, Journal, JournalEntry, tag_of
@@ -101,6 +100,8 @@ def _entry(path: Path, known_ids: set[str] | None) -> tuple[JournalEntry | None,
     try:
         front = FrontMatter.model_validate(tree)
     except ValidationError as exc:
+        from labbook.load.errors import problems_from_validation  # only a broken entry pays for it
+
         return None, tree, problems_from_validation(shown, tree, FrontMatter, exc, refine=_refine(known_ids))
     if front.date.isoformat() != match["date"]:
         line, col = tree.value_marks["date"]

@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 
 from labbook.errors import Problem
-from labbook.load.syntax import syntax_problem
 
 try:
     _Base = yaml.CSafeLoader
@@ -167,17 +166,8 @@ def load_yaml(path: str, text: str, *, line_offset: int = 0) -> tuple[Any, list[
     loader.line_offset = line_offset
     try:
         return loader.get_single_data(), []
-    except DuplicateKey as exc:
-        mark = exc.problem_mark
-        problem = Problem(path, mark.line + 1 + line_offset, mark.column + 1, exc.problem or "duplicate key")
-    except yaml.constructor.ConstructorError as exc:
-        if exc.problem and "(expected" in exc.problem:  # ours: an unusable key
-            mark = exc.problem_mark
-            problem = Problem(path, mark.line + 1 + line_offset, mark.column + 1, exc.problem)
-        else:
-            problem = syntax_problem(path, text, exc, line_offset=line_offset)
     except yaml.YAMLError as exc:
-        problem = syntax_problem(path, text, exc, line_offset=line_offset)
+        problem = _problem(path, text, exc, line_offset)
     except RecursionError:
         problem = Problem(path, 1 + line_offset, 1, "YAML nested too deeply (expected a shallower document)")
     except ValueError as exc:  # libyaml: e.g. a NUL byte in the stream
@@ -185,3 +175,16 @@ def load_yaml(path: str, text: str, *, line_offset: int = 0) -> tuple[Any, list[
     finally:
         loader.dispose()
     return None, [problem]
+
+
+def _problem(path: str, text: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
+    """The one problem of a YAML error: ours (a duplicate or unusable key) as worded, PyYAML's in plain words."""
+    ours = isinstance(exc, DuplicateKey) or (
+        isinstance(exc, yaml.constructor.ConstructorError) and "(expected" in (exc.problem or "")
+    )
+    if ours and exc.problem_mark is not None:  # type: ignore[attr-defined]
+        mark = exc.problem_mark  # type: ignore[attr-defined]
+        return Problem(path, mark.line + 1 + line_offset, mark.column + 1, exc.problem)  # type: ignore[attr-defined]
+    from labbook.load.syntax import syntax_problem  # read only when a file is broken
+
+    return syntax_problem(path, text, exc, line_offset=line_offset)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
@@ -40,6 +39,8 @@ def did_you_mean(value: object, choices: Iterable[str], *, cutoff: float = 0.75)
     ``cutoff`` is difflib's similarity floor: ids are held to 0.75, so that a new
     id is not taken for a typo; key names, a short closed list, use difflib's 0.6.
     """
+    import difflib  # only a problem needs it
+
     text = str(value)
     options = sorted(set(choices))
     if not text or not options:

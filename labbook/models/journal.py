@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
@@ -18,6 +17,8 @@ PLACEHOLDER = "Write here."
 
 def tag_of(text: str) -> str:
     """A tag as written by a person, as a tag: ``"GPU Direct"`` → ``gpu-direct``."""
+    import unicodedata  # labbook new and error messages only
+
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
