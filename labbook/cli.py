@@ -1,8 +1,12 @@
-"""``labbook``: parse arguments, call the library, turn errors into one line each and an exit code.
+"""``labbook``: parse arguments, run one command, print every problem one per line, pick the exit code.
 
-Command implementations live in ``labbook.commands.*`` and are imported only
-when their command runs, so ``labbook validate`` never pays for the
-``kubernetes`` client.
+Command implementations live in ``labbook.commands.*`` as ``run(args,
+found) -> int`` and are imported only when their command runs, so ``labbook
+validate`` never pays for the ``kubernetes`` client. Like mkdocs' config
+loading, a run has three steps: the arguments are checked first (project
+config, output paths), then the command runs and fills a
+:class:`~labbook.errors.Collector`, and :func:`main` alone turns what was
+collected into stderr lines and an exit code.
 """
 
 from __future__ import annotations
@@ -11,26 +15,47 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
 
 from labbook import __version__
-from labbook.errors import EXIT_BAD_INPUT, LabbookError
-
-EXIT_CODES = """\
-exit codes:
-  0  ok / in sync
-  1  drift found
-  2  bad input: inventory, journal, arguments, or a repo that cannot be read
-  3  a source could not be read: cluster unreachable, TLS, auth, timeout
-"""
+from labbook.errors import EXIT_BAD_INPUT, EXIT_OK, Collector, LabbookError, Problem
 
 FORMATS = ("text", "json", "github", "markdown", "junit")
 
+CODES = {
+    0: "ok / in sync",
+    1: "drift found",
+    2: "bad input: inventory, journal, arguments, or a repo that cannot be read",
+    3: "a source could not be read: cluster unreachable, TLS, auth, timeout",
+}
+"""What each exit code means (design.md); every command lists the ones it can return."""
+
+INTERNAL_ERROR = 70
+"""A bug in labbook (EX_SOFTWARE): never the answer to anything a user typed or wrote."""
+
+
+def exit_codes(*codes: int, meanings: dict[int, str] | None = None) -> str:
+    """The ``--help`` epilog for a command that returns ``codes``."""
+    words = {**CODES, **(meanings or {})}
+    return "exit codes:\n" + "".join(f"  {c}  {words[c]}\n" for c in codes)
+
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line and exit code 2."""
+    """argparse that reports usage errors as one line, named after the (sub)command, and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+    def unrecognized(self, extras: list[str]) -> None:
+        """``--invetory``: say which command did not know it, and the option it probably meant."""
+        from labbook.models.base import did_you_mean
+
+        options = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        first = next((e for e in extras if e.startswith("-")), extras[0])
+        meant = did_you_mean(first.split("=", 1)[0], options) if first.startswith("--") else None
+        maybe = f"; did you mean {meant}?" if meant else ""
+        self.error(f"unrecognized arguments: {' '.join(extras)}{maybe}")
 
 
 def _common() -> argparse.ArgumentParser:
@@ -38,6 +63,9 @@ def _common() -> argparse.ArgumentParser:
     g = common.add_argument_group("common options")
     g.add_argument("--inventory", metavar="DIR", default="inventory", help="inventory folder (default: inventory/)")
     g.add_argument("--journal", metavar="DIR", default="journal", help="journal folder (default: journal/)")
+    g.add_argument(
+        "--config", metavar="FILE", help="project config naming the sources (default: labbook.yaml, when present)"
+    )
     g.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     return common
 
@@ -46,20 +74,23 @@ def _report_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE (atomically) instead of stdout")
     p.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE, for the site's status page")
+    p.set_defaults(outputs=(("output", "the output"), ("report", "the report")))
 
 
-def _repo_opts(p: argparse.ArgumentParser, *, required: bool = False, note: str = " (default: examples/flux)") -> None:
+REPO = ("repo", "a checked-out Flux repository folder")
+"""``--repo`` is a folder: a file there is bad input, said before any work."""
+
+
+def _repo_opts(p: argparse.ArgumentParser, *, note: str = "") -> None:
     p.add_argument(
-        "--repo",
-        metavar="DIR",
-        required=required,
-        help="checked-out Flux repository" + ("" if required else note),
+        "--repo", metavar="DIR", help="checked-out Flux repository (default: flux.repo in labbook.yaml)" + note
     )
     p.add_argument(
         "--path",
         metavar="PATH",
-        help="cluster entry point inside the repo, e.g. clusters/homelab (default: auto-detected)",
+        help="cluster entry point inside the repo, e.g. clusters/homelab (default: flux.path, else auto-detected)",
     )
+    p.set_defaults(folders=(REPO,))
     _flux_opts(p)
 
 
@@ -76,7 +107,9 @@ def _flux_opts(p: argparse.ArgumentParser) -> None:
 def _cluster_opts(p: argparse.ArgumentParser, *, snapshot: bool) -> None:
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     how = p.add_mutually_exclusive_group()
-    how.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current one)")
+    how.add_argument(
+        "--context", metavar="NAME", help="kubeconfig context (default: cluster: in labbook.yaml, else the current one)"
+    )
     how.add_argument(
         "--in-cluster",
         action="store_true",
@@ -105,38 +138,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="labbook",
         description="A homelab's documentation as code.",
-        epilog=EXIT_CODES,
+        epilog=exit_codes(0, 1, 2, 3),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"labbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, required=True)
 
-    def add(name: str, handler: str, help: str, parent=sub) -> argparse.ArgumentParser:
+    def add(name: str, handler: str, help: str, codes: str, parent=sub) -> argparse.ArgumentParser:
         p = parent.add_parser(
             name,
             parents=[common],
             help=help,
             description=help,
-            epilog=EXIT_CODES,
+            epilog=codes,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, parser=p, prog=p.prog)
         return p
 
-    add("validate", "validate", "check the inventory and every journal entry")
+    add("validate", "validate", "check the inventory and every journal entry", exit_codes(0, 2))
 
-    p = add("new", "new", "write a new journal entry with its front matter")
+    p = add("new", "new", "write a new journal entry (a draft) with its front matter", exit_codes(0, 2))
     p.add_argument("title", help="entry title")
-    p.add_argument("--tags", default="", help="comma-separated tags")
+    p.add_argument("--tags", default="", help="comma-separated tags (written lowercase: 'GPU Direct' -> gpu-direct)")
     p.add_argument("--related", default="", help="comma-separated component or node ids")
     p.add_argument("--series", help="series the entry belongs to")
     p.add_argument("--summary", help="one-sentence summary")
     p.add_argument("--date", help="entry date, YYYY-MM-DD (default: today)")
-    p.add_argument("--draft", action="store_true", help="mark the entry as a draft")
+    p.add_argument("--draft", action="store_true", help="accepted for compatibility: a new entry is always a draft")
 
     drift = sub.add_parser("drift", help="compare the docs with a source", description="compare the docs with a source")
     dsub = drift.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)
-    p = add("flux", "drift_flux", "compare the inventory with a Flux repository", dsub)
+    p = add("flux", "drift_flux", "compare the inventory with a Flux repository", exit_codes(0, 1, 2), dsub)
     _repo_opts(p)
     _report_opts(p)
     p.add_argument(
@@ -144,37 +177,57 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="update mismatched versions, charts and namespaces in the inventory from the repo (comments kept)",
     )
-    p = add("cluster", "drift_cluster", "compare the inventory with a live cluster or a snapshot", dsub)
+    p.set_defaults(sources=("flux",))
+    p = add(
+        "cluster",
+        "drift_cluster",
+        "compare the inventory with a live cluster or a snapshot",
+        exit_codes(0, 1, 2, 3),
+        dsub,
+    )
     _cluster_opts(p, snapshot=True)
-    _repo_opts(p, note=": also label each version finding docs-stale, not-reconciled or out-of-band")
+    _repo_opts(p, note="; also labels each version finding docs-stale, not-reconciled or out-of-band")
     _report_opts(p)
+    p.set_defaults(sources=("flux?", "cluster"))
     p = add(
         "docs",
         "drift_docs",
         "check figures, node names and capability claims in docs/ and the inventory's prose "
         "(journal entries are history: not checked)",
+        exit_codes(0, 1, 2),
         dsub,
     )
     p.add_argument("--docs", metavar="DIR", default="docs", help="docs folder (default: docs/)")
     _report_opts(p)
+    p.set_defaults(folders=(("docs", "a folder of markdown pages"),))
 
     flux = sub.add_parser("flux", help="inspect a Flux repository offline", description="inspect a Flux repository")
     fsub = flux.add_subparsers(dest="flux_command", metavar="COMMAND", parser_class=_Parser, required=True)
-    p = add("list", "flux_list", "list the HelmReleases and sources the reader finds", fsub)
+    p = add("list", "flux_list", "list the HelmReleases and sources the reader finds", exit_codes(0, 2), fsub)
     _repo_opts(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(sources=("flux",))
 
-    p = add("snapshot", "snapshot", "record the cluster facts the checker uses, for offline checks")
+    p = add(
+        "snapshot", "snapshot", "record the cluster facts the checker uses, for offline checks", exit_codes(0, 2, 3)
+    )
     _cluster_opts(p, snapshot=False)
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="snapshot file to write")
+    p.set_defaults(sources=("cluster",), outputs=(("output", "the snapshot"),))
 
-    p = add("init", "init", "bootstrap an inventory from an existing Flux repository")
+    p = add("init", "init", "bootstrap an inventory from an existing Flux repository", exit_codes(0, 2))
     p.add_argument("--from-flux", metavar="DIR", required=True, help="checked-out Flux repository")
     p.add_argument("--path", metavar="PATH", help="cluster entry point inside the repo")
     _flux_opts(p)
     p.add_argument("--force", action="store_true", help="overwrite existing inventory files")
+    p.set_defaults(folders=(("from_flux", "a checked-out Flux repository folder"),))
 
-    p = add("history", "history", "list the lab's meaningful changes from the Git history of the inventory")
+    p = add(
+        "history",
+        "history",
+        "list the lab's meaningful changes from the Git history of the inventory",
+        exit_codes(0, 2),
+    )
     p.add_argument("--repo", metavar="DIR", help="also read the history of this checked-out Flux repository folder")
     p.add_argument("--since", metavar="DATE", help="only changes committed on or after DATE (YYYY-MM-DD)")
     p.add_argument(
@@ -184,13 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="read every commit again (default: cache in .cache/labbook/)"
     )
 
-    p = add("schema", "schema", "write the inventory's JSON Schema for editors")
+    p = add(
+        "schema",
+        "schema",
+        "write the inventory's JSON Schema for editors",
+        exit_codes(0, 1, 2, meanings={0: "written / up to date", 1: "--check: the schema is out of date"}),
+    )
     p.add_argument("--output", "-o", metavar="DIR", help="schema folder (default: <inventory>/schema)")
     p.add_argument("--check", action="store_true", help="exit 1 when the committed schema is out of date")
     return parser
 
 
-def _record_failure(args: argparse.Namespace, error: LabbookError | str) -> None:
+def _record_failure(args: argparse.Namespace, error: str) -> None:
     """A drift check that did not run leaves a report saying so, never its last good one."""
     if str(getattr(args, "handler", "")).startswith("drift_") and getattr(args, "report", None):
         from labbook.commands._emit import record_failure
@@ -198,30 +256,92 @@ def _record_failure(args: argparse.Namespace, error: LabbookError | str) -> None
         record_failure(args, error)
 
 
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; a usage error exits 2 with one line named after the subcommand."""
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        getattr(args, "parser", parser).unrecognized(extras)
+    return args
+
+
+def prepare(args: argparse.Namespace, found: Collector) -> None:
+    """Check what can be checked before any work: the project config, and that every output can be written."""
+    from labbook.files import display, output_problems
+
+    if getattr(args, "sources", ()) or args.config:  # a --config given is always read, so a typo never passes
+        from labbook.config import apply_config
+
+        found.extend(apply_config(args))
+    for attr, what in getattr(args, "outputs", ()):
+        value = getattr(args, attr, None)
+        if value:
+            found.extend(output_problems(Path(value), what))
+    for attr, what in getattr(args, "folders", ()):
+        value = getattr(args, attr, None)
+        try:
+            is_file = bool(value) and Path(value).is_file()
+        except OSError:
+            is_file = False  # a name too long and the like: the reader says so
+        if is_file:  # a missing or unreadable one is the reader's to explain
+            found.add(Problem(display(Path(value)), None, None, f"is a file (expected {what})"))
+    found.check()
+
+
+def show(problems: list[Problem], stream: TextIO) -> None:
+    """The one place problems become text: one line each (never more), printable whatever the file names hold."""
+    from labbook.files import printable
+
+    for problem in problems:
+        print(one_line(printable(str(problem))), file=stream)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks become spaces, other control characters escapes (``\\x1b``)."""
+    joined = " ".join(part.strip() for part in text.splitlines())
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in joined)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns its exit code."""
-    args = build_parser().parse_args(argv)
+    """Run one command; returns its exit code (0 ok, 1 drift, 2 bad input, 3 source unreadable)."""
     try:
+        args = parse(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    found = Collector()
+    try:
+        prepare(args, found)
         module = importlib.import_module(f"labbook.commands.{args.handler}")
-        return int(module.run(args))
+        code = int(module.run(args, found))
     except LabbookError as exc:
-        _record_failure(args, exc)
         if args.debug:
             raise
-        for line in exc.lines():
-            print(line, file=sys.stderr)
-        return exc.exit_code
+        found.extend(exc.problems)
+        code = exc.exit_code
     except KeyboardInterrupt:
+        show(found.problems, sys.stderr)
         print("labbook: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
-    except Exception as exc:  # a bug: one line, and a way to see more
-        _record_failure(args, f"internal error: {type(exc).__name__}: {exc}")
+        return EXIT_OK
+    except Exception as exc:
         if args.debug:
             raise
-        print(
-            f"labbook: internal error: {type(exc).__name__}: {exc} (run again with --debug for a traceback)",
-            file=sys.stderr,
-        )
-        return 70
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a path nothing checked before it was used (a name too long, no permission): the user's input, named
+            from labbook.files import os_problem
+
+            found.add(os_problem(exc))
+            code = EXIT_BAD_INPUT
+        else:  # a bug: one line, and a way to see more
+            what = " ".join(f"{type(exc).__name__}: {exc}".split())
+            bug = Problem.of(f"labbook: internal error: {what} (run again with --debug for a traceback)")
+            _record_failure(args, str(bug))
+            show([*found.problems, bug], sys.stderr)
+            return INTERNAL_ERROR
+    show(found.problems, sys.stderr)
+    if found.failed and code < EXIT_BAD_INPUT:  # an error is never "ok" nor mere drift
+        code = EXIT_BAD_INPUT
+    if code >= EXIT_BAD_INPUT:
+        _record_failure(args, "; ".join(str(p) for p in found.problems if not p.warning) or "the check did not run")
+    return code

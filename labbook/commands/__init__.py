@@ -1,1 +1,1 @@
-"""One module per command, each with ``run(args) -> int``; imported lazily by the CLI."""
+"""One module per command, each with ``run(args, found: Collector) -> int``; imported lazily by the CLI."""

@@ -1,4 +1,4 @@
-"""What every drift command does with its report: print or write it, save JSON, pick the exit code.
+"""What commands do with their output: print or write a report, pick the exit code, fit tables to the terminal.
 
 A report saved with ``--report`` is bound to the inputs it judged (digests taken
 before the check read them), and a check that fails to run replaces the saved
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from labbook.models.report import Inputs, Report
 
 SOURCES = {"drift_flux": "flux", "drift_cluster": "cluster", "drift_docs": "docs"}
 """Which report each drift command writes."""
+
+MIN_COLUMN = 8
+"""A column is never cut narrower than this."""
 
 
 def emit(report: Report, args: argparse.Namespace, inputs: Inputs | None = None) -> int:
@@ -53,7 +58,7 @@ def _target(args: argparse.Namespace, source: str) -> str:
     return getattr(args, "context", None) or "(current context)"
 
 
-def record_failure(args: argparse.Namespace, error: LabbookError | str) -> None:
+def record_failure(args: argparse.Namespace, error: str) -> None:
     """When a drift command with ``--report`` fails to run, write a report that says so.
 
     Best effort: if even that cannot be written, the command's own error is what the user sees.
@@ -62,12 +67,40 @@ def record_failure(args: argparse.Namespace, error: LabbookError | str) -> None:
     path = getattr(args, "report", None)
     if source is None or not path:
         return
-    message = "\n".join(error.lines()) if isinstance(error, LabbookError) else str(error)
     report = Report(
         source=source,  # type: ignore[arg-type]
         target=_target(args, source),
         generated_at=datetime.now(UTC).replace(microsecond=0),
-        error=message or "the check did not run",
+        error=error or "the check did not run",
     )
     with contextlib.suppress(OSError, LabbookError):
         atomic_write(Path(path), render(report, "json"))
+
+
+def terminal_width() -> int | None:
+    """Columns of the terminal stdout is, or None when it is a file or a pipe (then nothing is cut)."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def fit(rows: Sequence[Sequence[str]], width: int | None, gap: int = 2) -> list[str]:
+    """Rows as aligned text lines no wider than ``width``: the widest columns are cut first, with '…'."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    if width is not None:
+        while sum(widths) + gap * (len(widths) - 1) > width:
+            widest = max(range(len(widths)), key=lambda i: widths[i])
+            if widths[widest] <= MIN_COLUMN:
+                break
+            widths[widest] -= 1
+    pad = " " * gap
+
+    def cell(text: str, w: int) -> str:
+        return (text if len(text) <= w else text[: w - 1] + "…").ljust(w)
+
+    return [pad.join(cell(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import gc
 import math
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,9 +19,9 @@ from pathlib import Path
 
 from labbook.commands._emit import emit
 from labbook.drift.cluster import compare_cluster
-from labbook.errors import BadInput, Problem
+from labbook.errors import Collector, Problem
 from labbook.load.inputs import read_inputs
-from labbook.load.inventory import load_inventory
+from labbook.load.inventory import read_inventory
 from labbook.models.cluster import ClusterObserved
 from labbook.models.inventory import Inventory
 from labbook.models.observed import FluxObserved
@@ -55,37 +54,30 @@ def target(args: argparse.Namespace):
     )
 
 
-def read_live(args: argparse.Namespace, plan: ReadPlan) -> ClusterObserved:
+def read_live(args: argparse.Namespace, plan: ReadPlan, found: Collector) -> ClusterObserved:
     """Read the cluster the arguments point at (imports the ``kubernetes`` client)."""
     from labbook.sources.cluster.reads import observed, read_cluster
 
     capture = read_cluster(target(args), plan)
     if capture.warning:
-        print(capture.warning, file=sys.stderr)
+        found.add(Problem.of(capture.warning, warning=True))
     return observed(capture, plan)
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Inventory, FluxObserved | None, str | None]:
-    problems: list[Problem | str] = list(check_args(args))
+def _inputs(args: argparse.Namespace, found: Collector) -> tuple[Inventory, FluxObserved | None, str | None]:
+    found.extend(check_args(args))
     if args.snapshot and args.kubeconfig:
-        problems.append(Problem("--kubeconfig", None, None, "not used with --snapshot (expected one or the other)"))
-    inventory = git = commit = None
-    try:
-        inventory = load_inventory(Path(args.inventory))
-    except BadInput as exc:
-        problems += exc.problems
+        found.add(Problem("--kubeconfig", None, None, "not used with --snapshot (expected one or the other)"))
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    git = commit = None
     if args.repo:
         from labbook.sources.flux import read_repo
         from labbook.sources.flux.git import revision
 
-        try:
-            git = read_repo(Path(args.repo), args.path, args.source, args.verbose)
-        except BadInput as exc:
-            problems += exc.problems
+        git = found.attempt(read_repo, Path(args.repo), args.path, args.source, args.verbose)
         if (Path(args.repo) / ".git").exists():  # the checkout's own commit, not that of a repo around it
             commit = revision(Path(args.repo))
-    if problems:
-        raise BadInput(problems)
+    found.check()
     assert inventory is not None
     return inventory, git, commit
 
@@ -104,10 +96,10 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """0 in sync, 1 drift, 2 bad input, 3 the cluster could not be read."""
     judged = read_inputs(Path(args.inventory))
-    inventory, git, commit = _inputs(args)
+    inventory, git, commit = _inputs(args, found)
     plan = read_plan(inventory)
     with without_cycle_collection():
         if args.snapshot:
@@ -115,6 +107,6 @@ def run(args: argparse.Namespace) -> int:
 
             seen = snapshot.load(Path(args.snapshot), plan).observed(plan)
         else:
-            seen = read_live(args, plan)
+            seen = read_live(args, plan, found)
         report = compare_cluster(inventory, seen, generated_at=datetime.now(UTC), git=git, git_commit=commit)
         return emit(report, args, judged)

@@ -9,32 +9,21 @@ from pathlib import Path
 from labbook.commands._emit import emit
 from labbook.drift.fix import apply_fixes, left_for_owner
 from labbook.drift.flux import check, compare
-from labbook.errors import BadInput, Problem
+from labbook.errors import Collector
 from labbook.load.inputs import read_inputs
-from labbook.load.inventory import load_inventory
+from labbook.load.inventory import load_inventory, read_inventory
 from labbook.models.inventory import Inventory
 from labbook.models.observed import FluxObserved
 from labbook.models.report import Inputs
 from labbook.sources.flux import read_repo
 
-DEFAULT_REPO = "examples/flux"
-"""The embedded example repository, relative to the working directory."""
 
-
-def _read(args: argparse.Namespace) -> tuple[Inventory, FluxObserved]:
-    """The inventory and the repo, every problem of both reported together."""
-    problems: list[Problem | str] = []
-    inventory = observed = None
-    try:
-        inventory = load_inventory(Path(args.inventory))
-    except BadInput as exc:
-        problems += exc.problems
-    try:
-        observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path, args.source, args.verbose)
-    except BadInput as exc:
-        problems += exc.problems
-    if problems or inventory is None or observed is None:
-        raise BadInput(problems)
+def _read(args: argparse.Namespace, found: Collector) -> tuple[Inventory, FluxObserved]:
+    """The inventory and the repo (``--repo``, or labbook.yaml's), every problem of both reported together."""
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    observed = found.attempt(read_repo, Path(args.repo), args.path, args.source, args.verbose)
+    found.check()
+    assert inventory is not None and observed is not None
     return inventory, observed
 
 
@@ -57,10 +46,10 @@ def _fix(args: argparse.Namespace, inventory: Inventory, observed: FluxObserved)
     return load_inventory(Path(args.inventory)) if changes else inventory
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """Exit 0 in sync, 1 on drift, 2 for an unreadable inventory or repository."""
     judged: Inputs | None = read_inputs(Path(args.inventory))
-    inventory, observed = _read(args)
+    inventory, observed = _read(args, found)
     if args.fix:
         judged = None  # the inventory is rewritten: the digests of the old one say nothing
         inventory = _fix(args, inventory, observed)

@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
-from labbook.commands.drift_flux import DEFAULT_REPO
+from labbook.commands._emit import fit, terminal_width
+from labbook.errors import Collector
 from labbook.models.observed import FluxObserved
 from labbook.sources.flux import read_repo
 from labbook.sources.flux.observe import oci_chart
@@ -62,8 +64,9 @@ def rows(observed: FluxObserved) -> list[dict[str, Any]]:
     return out
 
 
-def table(observed: FluxObserved) -> str:
-    """How the repository was read, then an aligned table; sources show their URL in the SOURCE column."""
+def table(observed: FluxObserved, width: int | None = None) -> str:
+    """How the repository was read, then an aligned table no wider than ``width``; sources show their URL in the
+    SOURCE column."""
     urls = {(s.kind, s.namespace, s.name): s.url for s in observed.sources}
     header = ("KIND", "NAMESPACE", "NAME", "CHART", "VERSION", "SOURCE", "FILE")
     lines: list[tuple[str, ...]] = [header]
@@ -83,21 +86,26 @@ def table(observed: FluxObserved) -> str:
                 f"{row['file']}:{row['line']}",
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
-    head = [*observed.header, ""] if observed.header else []
-    return "\n".join([*head, *text]) + "\n"
+    head = [w for line in observed.header for w in _wrapped(line, width)]
+    head += [""] if head else []
+    return "\n".join([*head, *fit(lines, width)]) + "\n"
 
 
-def run(args: argparse.Namespace) -> int:
-    """Print the table or the JSON list; exit 2 for an unreadable repository."""
-    observed = read_repo(Path(args.repo or DEFAULT_REPO), args.path, args.source, args.verbose)
+def _wrapped(line: str, width: int | None) -> list[str]:
+    """A header line, wrapped at spaces to ``width`` (continuations indented) when there is one."""
+    if width is None or len(line) <= width:
+        return [line]
+    return textwrap.wrap(line, width, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+
+
+def run(args: argparse.Namespace, found: Collector) -> int:
+    """Print the table or the JSON list; exit 2 for an unreadable repository (``--repo``, or labbook.yaml's)."""
+    observed = read_repo(Path(args.repo), args.path, args.source, args.verbose)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows(observed), indent=2) + "\n")
         for line in observed.header:
             print(line, file=sys.stderr)
     else:
-        sys.stdout.write(table(observed))
-    for w in observed.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        sys.stdout.write(table(observed, terminal_width()))
+    found.warn(observed.warnings)
     return 0

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from labbook.errors import BadInput
+from labbook.errors import BadInput, Collector, Problem
 from labbook.history import read_history
 from labbook.load.inventory import load_inventory
 from labbook.load.journal import load_journal
@@ -31,7 +31,7 @@ def _since(value: str | None) -> dt.date | None:
         raise BadInput(f"labbook history: --since {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """Print the timeline; 0 when read (even in part), 2 when no history can be read."""
     since = _since(args.since)
     inventory = Path(args.inventory)
@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput([f"{s.message}{f' ({s.fix})' if s.fix else ''}" for s in unreadable])
     for status in history.repos:
         if status.status == "shallow":
-            print(f"warning: {status.message} ({status.fix})", file=sys.stderr)
+            found.add(Problem.of(f"{status.message} ({status.fix})", warning=True))
     for w in history.warnings:
-        print(f"warning: {w.message}", file=sys.stderr)
+        found.add(Problem.of(w.message, warning=True))
     if since is not None:
         history = History(
             repos=history.repos,

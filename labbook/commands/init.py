@@ -17,7 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from labbook.errors import BadInput, Problem
+from labbook.errors import BadInput, Collector, Problem
 from labbook.files import atomic_write, display
 from labbook.load.errors import problems_from_validation
 from labbook.load.inventory import MODELS
@@ -66,21 +66,19 @@ def _dump(data: dict[str, Any], header: str) -> str:
     return out.getvalue()
 
 
-def _validated(texts: dict[str, str], shown: dict[str, str]) -> None:
-    problems: list[Problem | str] = []
+def _validated(texts: dict[str, str], shown: dict[str, str], collected: Collector) -> None:
     for section, text in texts.items():
         try:
             tree = parse(shown[section], text)
             MODELS[section].model_validate(tree)
         except LoadError as exc:
-            problems.append(exc.problem)
+            collected.add(exc.problem)
         except ValueError as exc:  # pydantic.ValidationError
-            problems += problems_from_validation(shown[section], tree, MODELS[section], exc)  # type: ignore[arg-type]
-    if problems:
-        raise BadInput(problems)
+            collected.extend(problems_from_validation(shown[section], tree, MODELS[section], exc))  # type: ignore[arg-type]
+    collected.check()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, collected: Collector) -> int:
     """Exit 0 when written; 2 when a file exists (without ``--force``) or the repository cannot be read."""
     repo, target = Path(args.from_flux), Path(args.inventory)
     files = {s: target / f"{s}.yaml" for s in SECTIONS}
@@ -109,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         },
     }
     texts = {s: _dump(data[s], HEADERS[s].format(repo=display(repo))) for s in SECTIONS}
-    _validated(texts, shown)
+    _validated(texts, shown, collected)
     for section in SECTIONS:
         atomic_write(files[section], texts[section])
     comps = sum(len(c["components"]) for c in platform["categories"])
@@ -120,6 +118,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {shown['hardware']}, {shown['rdma']} and {shown['site']}: fill them in")
     for line in observed.header:
         print(line)
-    for warning in observed.warnings:
-        print(f"warning: {warning}")
+    collected.warn(observed.warnings)
     return 0

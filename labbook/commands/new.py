@@ -1,78 +1,154 @@
-"""``labbook new "Title"``: a correctly named journal entry with valid front matter."""
+"""``labbook new "Title"``: a correctly named draft entry whose front matter ``labbook validate`` accepts.
+
+The entry is written with ``draft: true`` and a placeholder body: it stays out
+of the published site until its text is written and the draft flag removed.
+Tags are written the way tags are spelled (``GPU Direct`` → ``gpu-direct``);
+ids in ``--related`` are checked against the inventory; a slug already used by
+another entry, whatever its date, is refused.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
-import unicodedata
+import os
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from labbook.errors import BadInput, Problem
-from labbook.files import display
-from labbook.load.errors import dotted
-from labbook.load.inventory import load_inventory
-from labbook.models.journal import FrontMatter
+from labbook.errors import BadInput, Collector, Problem
+from labbook.files import display, folder_problems
+from labbook.load.errors import problems_from_validation
+from labbook.load.inventory import read_inventory
+from labbook.load.journal import load_entry
+from labbook.models.base import suggestion
+from labbook.models.journal import PLACEHOLDER, FrontMatter, JournalEntry, tag_of
+
+SLUG_MAX = 80
+"""Longest slug written; a longer title is cut at a word boundary."""
 
 
 def slugify(title: str) -> str:
-    """``"SR-IOV on Talos: why?"`` → ``sr-iov-on-talos-why``."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:80].rstrip("-") or "entry"
+    """``"SR-IOV on Talos: why?"`` → ``sr-iov-on-talos-why``; long titles are cut between words."""
+    slug = tag_of(title)
+    if len(slug) > SLUG_MAX:
+        cut = slug[: SLUG_MAX + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:SLUG_MAX]
+    return slug.strip("-") or "entry"
 
 
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def run(args: argparse.Namespace) -> int:
-    """Write ``<journal>/YYYY-MM-DD-slug.md``; refuses to overwrite."""
-    try:
-        date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-    except ValueError:
-        raise BadInput(f"labbook new: --date {args.date!r} is not a date (expected YYYY-MM-DD)") from None
-    front: dict[str, object] = {"title": args.title.strip(), "date": date}
+def _front(args: argparse.Namespace, found: Collector) -> dict[str, object]:
+    front: dict[str, object] = {"title": args.title.strip(), "date": dt.date.today(), "draft": True}
+    if args.date:
+        try:
+            front["date"] = dt.date.fromisoformat(args.date)
+        except ValueError:
+            found.add(Problem("--date", None, None, f"{args.date!r} is not a date (expected YYYY-MM-DD)"))
     if args.summary:
         front["summary"] = args.summary
     if args.tags:
-        front["tags"] = _csv(args.tags)
+        tags = [tag_of(t) for t in _csv(args.tags)]
+        bad = [t for t, tag in zip(_csv(args.tags), tags, strict=True) if not tag]
+        found.extend(Problem("--tags", None, None, f"{t!r} has no letters or digits (expected a tag)") for t in bad)
+        front["tags"] = list(dict.fromkeys(t for t in tags if t))
     if args.series:
         front["series"] = args.series
     if args.related:
         front["related"] = _csv(args.related)
-    if args.draft:
-        front["draft"] = True
-    journal = Path(args.journal)
-    path = journal / f"{date.isoformat()}-{slugify(args.title)}.md"
-    if path.exists():
-        raise BadInput(Problem(display(path), None, None, "already exists (expected a new title or --date)"))
     try:
         FrontMatter.model_validate(front)
     except ValidationError as exc:
-        raise BadInput(
-            [
-                f"labbook new: {dotted(e['loc'])}: {e['msg']} (input {e['input']!r})"
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
-    if args.related:
-        known = load_inventory(Path(args.inventory)).ids()
-        unknown = [r for r in front["related"] if r not in known]  # type: ignore[attr-defined]
-        if unknown:
-            raise BadInput(
-                f"labbook new: --related: unknown id(s) {', '.join(unknown)} "
-                f"(expected component or node ids from {args.inventory})"
+        for p in problems_from_validation("", None, FrontMatter, exc):
+            option, _, rest = p.message.partition(": ")
+            name = option.split("[")[0]
+            found.add(Problem("title" if name == "title" else f"--{name}", None, None, rest))
+    return front
+
+
+def _related(args: argparse.Namespace, related: list[str], found: Collector) -> None:
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    if inventory is None:
+        return
+    known = inventory.ids()
+    for ref in related:
+        if ref not in known:
+            found.add(
+                Problem(
+                    "--related",
+                    None,
+                    None,
+                    f"unknown id {ref!r} ({suggestion(ref, known)}expected a component or node id "
+                    f"from {display(args.inventory)})",
+                )
             )
-    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\nWrite here.\n"
-    journal.mkdir(parents=True, exist_ok=True)
+
+
+def _taken(journal: Path, entries: list[JournalEntry], slug: str, path: Path) -> list[Problem]:
+    """A problem when another entry, whatever its date, already has ``slug`` (in its name or front matter)."""
+    if path.exists():
+        return [Problem(display(path), None, None, "already exists (expected a new title)")]
+    if not journal.is_dir():
+        return []
+    used = {e.slug: e.path for e in entries}
+    used.update({p.name[11:-3]: display(p) for p in sorted(journal.glob(f"????-??-??-{slug}.md"))})
+    if slug in used:
+        return [
+            Problem(display(path), None, None, f"slug {slug!r} is already used by {used[slug]} (expected a new title)")
+        ]
+    return []
+
+
+def _near_misses(entries: list[JournalEntry], front: dict[str, object]) -> list[Problem]:
+    """Warnings for a tag or series that looks like a typo of one the journal already uses."""
+    tags = {t for e in entries for t in e.front.tags}
+    series = {e.front.series for e in entries if e.front.series}
+    out = []
+    for tag in front.get("tags", []):  # type: ignore[attr-defined]
+        if tag not in tags and (maybe := suggestion(tag, tags)):
+            out.append(Problem("--tags", None, None, f"{tag!r} is a new tag ({maybe.strip()})", warning=True))
+    name = front.get("series")
+    if name and name not in series and (maybe := suggestion(name, series)):
+        out.append(Problem("--series", None, None, f"{name!r} is a new series ({maybe.strip()})", warning=True))
+    return out
+
+
+def run(args: argparse.Namespace, found: Collector) -> int:
+    """Write ``<journal>/YYYY-MM-DD-slug.md`` as a draft; never overwrites, never reuses a slug."""
+    journal = Path(args.journal)
+    found.extend(folder_problems(journal, "journal entries", create=True))
+    front = _front(args, found)
+    if front.get("related"):
+        _related(args, front["related"], found)  # type: ignore[arg-type]
+    found.check()
+    date = front["date"]
+    assert isinstance(date, dt.date)
+    slug = slugify(args.title)
+    path = journal / f"{date.isoformat()}-{slug}.md"
+    # every entry that loads (a broken one elsewhere must not hide a slug); the rest by file name
+    entries = [e for p in sorted(journal.glob("*.md")) if (e := load_entry(p)[0])] if journal.is_dir() else []
+    found.extend(_taken(journal, entries, slug, path))
+    found.check()
+    found.extend(_near_misses(entries, front))
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + f"---\n\n{PLACEHOLDER}\n"
     try:
+        journal.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as fh:  # "x": never clobber an entry written meanwhile
             fh.write(text)
     except FileExistsError:
-        raise BadInput(Problem(display(path), None, None, "already exists (expected a new title or --date)")) from None
+        raise BadInput(Problem(display(path), None, None, "already exists (expected a new title)")) from None
+    except OSError as exc:
+        raise BadInput(
+            Problem(
+                display(path),
+                None,
+                None,
+                f"cannot write: {os.strerror(exc.errno or 0).lower()} (expected a writable folder)",
+            )
+        ) from None
     print(display(path))
     return 0

@@ -11,8 +11,8 @@ import argparse
 import os
 from pathlib import Path
 
-from labbook.errors import EXIT_DRIFT, EXIT_OK, BadInput, Problem
-from labbook.files import atomic_write, display
+from labbook.errors import EXIT_DRIFT, EXIT_OK, BadInput, Collector, Problem
+from labbook.files import atomic_write, display, folder_problems
 from labbook.schema import MODELINE, filename, render, sections
 
 
@@ -35,18 +35,25 @@ def _current(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise BadInput(Problem(display(path), None, None, "is a folder (expected a JSON schema file)")) from None
     except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
         raise BadInput(
-            Problem(display(path), None, None, f"cannot read: {exc} (expected a readable JSON file)")
-        ) from exc
+            Problem(display(path), None, None, f"cannot read: {why} (expected a readable JSON file)")
+        ) from None
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """Write (or with ``--check``, compare) every section's schema."""
     inventory = Path(args.inventory)
     schema_dir = Path(args.output) if args.output else inventory / "schema"
-    if schema_dir.exists() and not schema_dir.is_dir():
-        raise BadInput(Problem(display(schema_dir), None, None, "is not a folder (expected a folder for the schema)"))
+    if args.check:
+        if schema_dir.exists() and not schema_dir.is_dir():
+            found.add(Problem(display(schema_dir), None, None, "is a file, not a folder (expected the schema folder)"))
+    else:
+        found.extend(folder_problems(schema_dir, "the schema", create=True))
+    found.check()
     stale: list[str] = []
     for section in sections():
         path = schema_dir / filename(section)
@@ -60,12 +67,8 @@ def run(args: argparse.Namespace) -> int:
             why = "missing" if current is None else "differs from the models"
             stale.append(f"{display(path)}: {why} (expected the output of `labbook schema`; run it and commit)")
         else:
-            try:
-                atomic_write(path, wanted)
-            except OSError as exc:
-                raise BadInput(
-                    Problem(display(path), None, None, f"cannot write: {exc.strerror} (expected a writable folder)")
-                ) from exc
+            schema_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, wanted)
             print(f"{display(path)}: written")
     if args.check:
         stale += [str(p) for s in sections() if (p := _modeline_problem(inventory, s, schema_dir))]

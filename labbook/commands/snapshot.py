@@ -8,36 +8,30 @@ context and the API server's time.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from labbook.commands.drift_cluster import check_args, target, without_cycle_collection
-from labbook.errors import BadInput, Problem
+from labbook.errors import Collector, Problem
 from labbook.files import atomic_write, display
-from labbook.load.inventory import load_inventory
+from labbook.load.inventory import read_inventory
 from labbook.sources import snapshot
 from labbook.sources.cluster.plan import read_plan
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, found: Collector) -> int:
     """0 when written; 2 bad input; 3 the cluster could not be read."""
     from labbook.sources.cluster.reads import read_cluster
 
-    problems: list[Problem | str] = list(check_args(args))
-    out = Path(args.output)
-    if out.is_dir():
-        problems.append(Problem(display(out), None, None, "is a directory (expected a snapshot file to write)"))
-    try:
-        inventory = load_inventory(Path(args.inventory))
-    except BadInput as exc:
-        problems += exc.problems
-    if problems:
-        raise BadInput(problems)
+    found.extend(check_args(args))
+    out = Path(args.output)  # checked by the CLI before the command runs
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    found.check()
+    assert inventory is not None
     plan = read_plan(inventory)
     with without_cycle_collection():
         capture = read_cluster(target(args), plan)
         if capture.warning:
-            print(capture.warning, file=sys.stderr)
+            found.add(Problem.of(capture.warning, warning=True))
         text = snapshot.render(
             capture.objects, plan, context=capture.context, taken_at=capture.taken_at, absent_kinds=capture.absent
         )

@@ -7,15 +7,32 @@ field names.
 
 from __future__ import annotations
 
-import difflib
+import datetime as dt
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from labbook.errors import Problem
+from labbook.models.base import ID_WORDS, suggestion
+
+Refine = Callable[[tuple[Any, ...], Any], "str | None"]
+"""Given a pydantic loc and the input there, a better message (e.g. "unknown node …, did you mean …"), or None."""
+
+PATTERNS = {
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$": f"an id: {ID_WORDS}",
+    r"^[a-z0-9][-a-z0-9]*$": "a slug: lowercase letters, digits and '-'",
+    r"^v\d+\.\d+\.\d+$": "a version like v1.11.5",
+    r"^[0-9a-f]{4}$": "four lowercase hex digits, like 15b3",
+    r"^[a-z0-9.-]+/[A-Za-z0-9_.-]+$": "a resource name like nvidia.com/cx7_qsfp",
+    r"^[A-Z][A-Z0-9_]*$": "a variable name in capitals, like NCCL_IB_HCA",
+    r"^[A-Z_]+$": "a Linux capability in capitals, like IPC_LOCK",
+    r"^\d{4}-\d{2}-\d{2}-[a-z0-9][-a-z0-9]*$": "a journal entry's file name without .md, like 2025-12-14-nccl",
+}
+"""Regular expressions of the models, said in words."""
 
 
 def _locate(tree: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:
@@ -79,7 +96,7 @@ def dotted(loc: tuple[Any, ...], model: type[BaseModel] | None = None) -> str:
             out += f"[{step}]"
         elif model is None or not _is_tag(step):
             text = str(step)
-            if not text or not text.isprintable():  # a key like "\r" must not break the one-line problem
+            if not text or not text.isprintable() or text != text.strip():  # "\r" or " 7": shown quoted
                 text = repr(text)
             out += f".{text}" if out else text
     return out or "(top level)"
@@ -96,13 +113,14 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         fields = sorted(f.alias or n for n, f in owner.model_fields.items()) if owner else []  # keys as written
-        hint = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-        maybe = f"did you mean {hint[0]!r}? " if hint else ""
+        maybe = suggestion(loc[-1], fields, cutoff=0.6)
         return f"unknown key {loc[-1]!r} ({maybe}expected one of: {', '.join(fields)})"
     got = err.get("input")
-    shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__.replace("Located", "").lower()
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
+    shown = shown_value(got)
+    if kind.startswith("date") and hasattr(got, "reason"):  # 2026-02-30: shaped like a date, but is none
+        return f"{got} is not a date: {got.reason} (expected a date that exists, like 2026-01-31)"
+    if kind == "date_from_datetime_inexact" and isinstance(got, dt.datetime):
+        return f"got {shown} (expected a date without a time, like {got.date().isoformat()})"
     wanted = {
         "int_parsing": "an integer",
         "int_type": "an integer",
@@ -119,6 +137,7 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
         "date_parsing": "a date like 2026-01-31",
         "date_type": "a date like 2026-01-31",
         "date_from_datetime_parsing": "a date like 2026-01-31",
+        "date_from_datetime_inexact": "a date like 2026-01-31",
         "url_parsing": "an http(s) URL",
         "url_scheme": "an http(s) URL",
         "string_too_short": "a non-empty string",
@@ -126,7 +145,7 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
     if kind == "literal_error":
         wanted = f"one of {ctx.get('expected')}"
     elif kind == "string_pattern_mismatch":
-        wanted = f"text matching {ctx.get('pattern')}"
+        wanted = PATTERNS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         wanted = err["msg"].replace("Input should be ", "a number ")
     elif kind in ("too_short", "too_long"):
@@ -141,10 +160,27 @@ def _expected(err: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -
     return f"got {shown} (expected {wanted})"
 
 
+def shown_value(got: Any) -> str:
+    """A value as the user wrote it, for "got …": dates in ISO form, containers by kind, long text cut."""
+    if isinstance(got, (dt.date, dt.datetime)):
+        shown = got.isoformat(sep=" ") if isinstance(got, dt.datetime) else got.isoformat()
+    elif isinstance(got, (dict, list)):
+        shown = "a mapping" if isinstance(got, dict) else "a list"
+    else:
+        shown = repr(str(got) if isinstance(got, str) else got)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def problems_from_validation(
-    file: str, tree: Any, model: type[BaseModel], exc: ValidationError, *, loc_prefix: tuple[Any, ...] = ()
+    file: str,
+    tree: Any,
+    model: type[BaseModel],
+    exc: ValidationError,
+    *,
+    loc_prefix: tuple[Any, ...] = (),
+    refine: Refine | None = None,
 ) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, in file order."""
+    """One :class:`Problem` per pydantic error, in file order; ``refine`` may reword an error at a loc."""
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -153,7 +189,8 @@ def problems_from_validation(
             point = _locate(tree, loc)
         line, col = point if point else (None, None)
         where = dotted(loc_prefix + loc, model)
-        out.append(Problem(file, line, col, f"{where}: {_expected(err, model, loc)}"))
+        message = refine(loc, err.get("input")) if refine and err["type"] == "string_pattern_mismatch" else None
+        out.append(Problem(file, line, col, f"{where}: {message or _expected(err, model, loc)}"))
     seen: set[str] = set()
     unique = [p for p in out if not (str(p) in seen or seen.add(str(p)))]  # type: ignore[func-returns-value]
     return sorted(unique, key=lambda p: (p.line or 0, p.col or 0))

@@ -48,6 +48,17 @@ class LocatedList(list):
         self.item_marks: list[Mark] = []
 
 
+class NotADate(str):
+    """A scalar shaped like a date that is not one (``2026-02-30``): text, with the reason kept."""
+
+    reason: str
+
+    def __new__(cls, text: str, reason: str) -> NotADate:
+        self = super().__new__(cls, text)
+        self.reason = reason
+        return self
+
+
 class DuplicateKey(yaml.MarkedYAMLError):
     """A key that appears twice in one mapping."""
 
@@ -91,43 +102,42 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
             data.append(self.construct_object(item, deep=True))
             data.item_marks.append(self._mark(item))
 
+    def construct_checked_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date or datetime; one that does not exist (``2026-02-30``) stays text that says why."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            return NotADate(self.construct_scalar(node), str(exc))
 
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_located_seq)
 
 
-def _problem_from_yaml(path: str, text: str, exc: yaml.YAMLError) -> Problem:
-    if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return Problem(
-            path, line, col, f"control character U+{char:04X} is not allowed in YAML (expected printable text)"
-        )
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = problem if isinstance(exc, DuplicateKey) else f"invalid YAML: {problem}"
-    if context and "expected" not in problem:
-        message += f" ({context})"
-    if "expected" not in message:
-        message += " (expected well-formed YAML)"
-    message = " ".join(message.split())
-    if mark is None:
-        return Problem(path, None, None, message)
-    return Problem(path, mark.line + 1, mark.column + 1, message)
-
-
 def decode(path: str, data: bytes) -> str:
     """Decode UTF-8, or fail with the line and column of the first bad byte."""
+    text, problems = decode_text(path, data)
+    if text is None:
+        raise LoadError(problems[0])
+    return text
+
+
+def decode_text(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text, or None and the problem at the line and column of the first bad byte."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(
-            Problem(path, line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x} (expected UTF-8 text)")
-        ) from None
+        return None, [
+            Problem(
+                path,
+                line,
+                col,
+                f"invalid UTF-8 byte 0x{data[exc.start]:02x} (expected UTF-8 text)",
+            )
+        ]
 
 
 class LoadError(Exception):
@@ -139,7 +149,15 @@ class LoadError(Exception):
 
 
 def parse(path: str, text: str, *, line_offset: int = 0) -> Any:
-    """Parse one YAML document into located containers.
+    """Parse one YAML document into located containers; :class:`LoadError` when it cannot be read."""
+    tree, problems = load_yaml(path, text, line_offset=line_offset)
+    if problems:
+        raise LoadError(problems[0])
+    return tree
+
+
+def load_yaml(path: str, text: str, *, line_offset: int = 0) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document into located containers: ``(tree, [])`` or ``(None, [problem])``.
 
     ``line_offset`` shifts reported lines, for YAML embedded in a larger file
     such as markdown front matter.
@@ -147,15 +165,26 @@ def parse(path: str, text: str, *, line_offset: int = 0) -> Any:
     loader = _Loader(text)
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        return loader.get_single_data(), []
     except yaml.YAMLError as exc:
-        problem = _problem_from_yaml(path, text, exc)
+        problem = _problem(path, text, exc, line_offset)
     except RecursionError:
-        problem = Problem(path, 1, 1, "YAML nested too deeply (expected a shallower document)")
+        problem = Problem(path, 1 + line_offset, 1, "YAML nested too deeply (expected a shallower document)")
     except ValueError as exc:  # libyaml: e.g. a NUL byte in the stream
-        problem = Problem(path, 1, 1, f"unreadable YAML: {exc} (expected plain text)")
+        problem = Problem(path, 1 + line_offset, 1, f"unreadable YAML: {exc} (expected plain text)")
     finally:
         loader.dispose()
-    if problem.line is not None:
-        problem = Problem(problem.file, problem.line + line_offset, problem.col, problem.message)
-    raise LoadError(problem)
+    return None, [problem]
+
+
+def _problem(path: str, text: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
+    """The one problem of a YAML error: ours (a duplicate or unusable key) as worded, PyYAML's in plain words."""
+    ours = isinstance(exc, DuplicateKey) or (
+        isinstance(exc, yaml.constructor.ConstructorError) and "(expected" in (exc.problem or "")
+    )
+    if ours and exc.problem_mark is not None:  # type: ignore[attr-defined]
+        mark = exc.problem_mark  # type: ignore[attr-defined]
+        return Problem(path, mark.line + 1 + line_offset, mark.column + 1, exc.problem)  # type: ignore[attr-defined]
+    from labbook.load.syntax import syntax_problem  # read only when a file is broken
+
+    return syntax_problem(path, text, exc, line_offset=line_offset)

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import PrivateAttr
 
-from labbook.models.base import Model
+from labbook.models.base import Model, suggestion
 from labbook.models.hardware import Hardware
-from labbook.models.location import Location
-from labbook.models.platform import Component, Platform
+from labbook.models.platform import Platform
 from labbook.models.rdma import Rdma
 from labbook.models.site import Site
+
+if TYPE_CHECKING:
+    from labbook.models.location import Location
 
 SECTIONS = ("hardware", "platform", "rdma", "site")
 """Inventory files, one per concern: ``inventory/<section>.yaml``."""
@@ -58,6 +60,8 @@ class SourceMap:
 
     def location(self, section: str, path: Path) -> Location:
         """A :class:`Location` for ``path`` in ``section``."""
+        from labbook.models.location import Location  # only drift needs it: not imported by `labbook validate`
+
         mark = self.mark(section, path)
         return Location(file=self.file(section), line=mark[0] if mark else None)
 
@@ -72,6 +76,70 @@ class Inconsistency:
     """Key path to it."""
     message: str
     """What is wrong (expected …)."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field that names something defined elsewhere in the inventory."""
+
+    section: str
+    """Inventory section the field is in."""
+    path: tuple[str, ...]
+    """Key path to it; ``*`` stands for every item of a list."""
+    kind: str
+    """What it names: ``node``."""
+
+    def matches(self, section: str, loc: tuple[Any, ...]) -> bool:
+        """Whether a concrete key path (list indexes as ints) is this reference."""
+        return (
+            section == self.section
+            and len(loc) == len(self.path)
+            and all((p == "*" and isinstance(s, int)) or p == s for p, s in zip(self.path, loc, strict=True))
+        )
+
+
+REFERENCES = (
+    Reference("platform", ("categories", "*", "components", "*", "runs_on", "nodes", "*"), "node"),
+    Reference("rdma", ("links", "*", "endpoints", "*", "node"), "node"),
+    Reference("rdma", ("sriov", "nodes", "*", "node"), "node"),
+)
+"""Every cross-reference between inventory files (checked after each file validated on its own)."""
+
+
+def unknown(kind: str, name: object, known: set[str]) -> str:
+    """``unknown node 'x' (did you mean 'y'? expected one of: …)``."""
+    if known:
+        expected = f"one of: {', '.join(sorted(known))}"
+    else:
+        expected = f"a {kind} listed in hardware.yaml, which has none yet"
+    return f"unknown {kind} {str(name)!r} ({suggestion(name, known)}expected {expected})"
+
+
+def reference_at(section: str, loc: tuple[Any, ...]) -> Reference | None:
+    """The reference a key path is, if any."""
+    return next((r for r in REFERENCES if r.matches(section, loc)), None)
+
+
+def _values(node: Any, path: tuple[str, ...], at: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """``(key path, value)`` for every value a reference pattern reaches in a model."""
+    if not path:
+        yield at, node
+        return
+    step, rest = path[0], path[1:]
+    if step == "*":
+        for i, item in enumerate(node or []):
+            yield from _values(item, rest, (*at, i))
+    elif node is not None:
+        yield from _values(getattr(node, step), rest, (*at, step))
+
+
+def dangling(section: str, model: Any, names: dict[str, set[str]]) -> Iterator[Inconsistency]:
+    """References in one section's model to names not in ``names`` (``{"node": {...}}``)."""
+    for ref in REFERENCES:
+        if ref.section == section:
+            for path, value in _values(model, ref.path):
+                if value not in names[ref.kind]:
+                    yield Inconsistency(section, path, unknown(ref.kind, value, names[ref.kind]))
 
 
 class Inventory(Model):
@@ -152,37 +220,20 @@ def _dupes(items: list[Any], attr: str, section: str, prefix: Path, what: str) -
 
 
 def _check(inv: Inventory) -> Iterator[Inconsistency]:
-    nodes = {n.name for n in inv.hardware.nodes}
-    known = f"one of: {', '.join(sorted(nodes))}" if nodes else "a node listed in hardware.yaml, which has none yet"
-
-    def unknown(section: str, path: Path, name: str) -> Inconsistency:
-        return Inconsistency(section, path, f"unknown node {name!r} (expected {known})")
-
+    names = {"node": {n.name for n in inv.hardware.nodes}}
     yield from _dupes(inv.hardware.nodes, "name", "hardware", ("nodes",), "node name")
     yield from _dupes(inv.platform.categories, "id", "platform", ("categories",), "category id")
-    seen: dict[str, Component] = {}
+    seen: set[str] = set()
     for i, cat in enumerate(inv.platform.categories):
         for j, comp in enumerate(cat.components):
-            path: Path = ("categories", i, "components", j)
             if comp.id in seen:
                 yield Inconsistency(
                     "platform",
-                    (*path, "id"),
+                    ("categories", i, "components", j, "id"),
                     f"component id {comp.id!r} is defined twice (expected unique component ids)",
                 )
-            seen[comp.id] = comp
-            for k, name in enumerate(comp.runs_on.nodes if comp.runs_on else []):
-                if name not in nodes:
-                    yield unknown("platform", (*path, "runs_on", "nodes", k), name)
+            seen.add(comp.id)
     yield from _dupes(inv.rdma.links, "id", "rdma", ("links",), "link id")
-    for i, link in enumerate(inv.rdma.links):
-        for k, end in enumerate(link.endpoints):
-            if end.node not in nodes:
-                yield unknown("rdma", ("links", i, "endpoints", k, "node"), end.node)
-    if inv.rdma.sriov:
-        for i, sn in enumerate(inv.rdma.sriov.nodes):
-            if sn.node not in nodes:
-                yield unknown("rdma", ("sriov", "nodes", i, "node"), sn.node)
     yield from _dupes(inv.rdma.networks, "name", "rdma", ("networks",), "network name")
     yield from _dupes(inv.rdma.capabilities, "id", "rdma", ("capabilities",), "capability id")
     links = [link.id for link in inv.rdma.links]
@@ -190,6 +241,8 @@ def _check(inv: Inventory) -> Iterator[Inconsistency]:
         if cap.link is not None and cap.link not in links:
             expected = f"one of: {', '.join(links)}" if links else "a link listed under `links`, which has none"
             yield Inconsistency("rdma", ("capabilities", i, "link"), f"unknown link {cap.link!r} (expected {expected})")
+    for section in SECTIONS:
+        yield from dangling(section, getattr(inv, section), names)
     pools = {inv.rdma.sriov.resource_name} if inv.rdma.sriov else set()
     for i, nad in enumerate(inv.rdma.networks):
         if nad.resource_name not in pools:
@@ -197,5 +250,6 @@ def _check(inv: Inventory) -> Iterator[Inconsistency]:
             yield Inconsistency(
                 "rdma",
                 ("networks", i, "resource_name"),
-                f"resource {nad.resource_name!r} is not advertised by SR-IOV (expected {expected})",
+                f"resource {nad.resource_name!r} is not advertised by SR-IOV "
+                f"({suggestion(nad.resource_name, pools)}expected {expected})",
             )

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
 
 from pydantic import Field
 
-from labbook.models.base import Id, Model, Text
+from labbook.models.base import Id, Model, Text, did_you_mean
+
+PLACEHOLDER = "Write here."
+"""The body ``labbook new`` writes; an entry still saying only this must be a draft."""
+
+
+def tag_of(text: str) -> str:
+    """A tag as written by a person, as a tag: ``"GPU Direct"`` → ``gpu-direct``."""
+    import unicodedata  # labbook new and error messages only
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 class FrontMatter(Model):
@@ -76,6 +90,30 @@ class Journal(Model):
         parts = [e for e in self.entries if e.front.series == name and (drafts or not e.front.draft)]
         return sorted(parts, key=lambda e: (e.date, e.slug))
 
+    def near_misses(self) -> Iterator[tuple[JournalEntry, str, int | None, str, str]]:
+        """Tags and series used by a single entry that look like a typo of one other entries use.
+
+        Yields ``(entry, field, index, written, meant)``; ``index`` is the tag's
+        position (None for ``series``). A new tag or series is fine: only one
+        close to a term used at least twice is reported.
+        """
+        tags = Counter(t for e in self.entries for t in set(e.front.tags))
+        series = Counter(e.front.series for e in self.entries if e.front.series)
+        for entry in sorted(self.entries, key=lambda e: e.path):
+            for i, tag in enumerate(entry.front.tags):
+                meant = _common_near(tag, tags)
+                if meant:
+                    yield entry, "tags", i, tag, meant
+            if entry.front.series and (meant := _common_near(entry.front.series, series)):
+                yield entry, "series", None, entry.front.series, meant
+
     def related_to(self, ref: str, *, drafts: bool = False) -> list[JournalEntry]:
         """Entries that list ``ref`` under ``related``, newest first."""
         return [e for e in self.entries if ref in e.front.related and (drafts or not e.front.draft)]
+
+
+def _common_near(term: str, counts: Counter[str]) -> str | None:
+    """A term used at least twice that ``term`` (used once) is probably a typo of."""
+    if counts[term] != 1:
+        return None
+    return did_you_mean(term, [t for t, n in counts.items() if n >= 2 and t != term])

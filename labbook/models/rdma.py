@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, PositiveFloat, PositiveInt, model_validator
 
@@ -135,7 +135,7 @@ class TrainingPod(Model):
 
     runtime_class: Id | None = None
     """RuntimeClass that runs the container with the NVIDIA container runtime, e.g. ``nvidia``."""
-    capabilities: list[str] = Field(default=["IPC_LOCK"], json_schema_extra={"items": {"pattern": "^[A-Z_]+$"}})
+    capabilities: list[Annotated[str, Field(pattern=r"^[A-Z_]+$")]] = ["IPC_LOCK"]
     """Linux capabilities to add: ``IPC_LOCK``, because RDMA pins the memory it registers with the NIC."""
     gpu_resource: str = Field(default="nvidia.com/gpu", pattern=r"^[a-z0-9.-]+/[A-Za-z0-9_.-]+$")
     """Extended resource of one GPU."""

@@ -145,7 +145,7 @@ def test_schema_output_that_is_a_file_is_bad_input(cli, tmp_path: Path) -> None:
     target.write_text("x", encoding="utf-8")
     result = cli("schema", "--output", str(target))
     assert result.code == 2
-    assert result.err.strip().endswith("not-a-dir: is not a folder (expected a folder for the schema)")
+    assert result.err.strip().endswith("not-a-dir: is a file, not a folder (expected a writable folder for the schema)")
 
 
 # --- check-jsonschema (PyPI): the editor's view agrees with `labbook validate` ----------------------------------

@@ -62,4 +62,4 @@ def test_failed_read_writes_nothing(serve, tmp_path: Path) -> None:
 def test_output_that_is_a_directory_is_bad_input(tmp_path: Path) -> None:
     result = run_labbook("snapshot", "-o", str(tmp_path), "--kubeconfig", str(tmp_path / "kc.yaml"))
     assert result.code == 2
-    assert result.err.splitlines() == [f"{tmp_path}: is a directory (expected a snapshot file to write)"]
+    assert result.err.splitlines() == [f"{tmp_path}: is a folder (expected a file name to write the snapshot to)"]

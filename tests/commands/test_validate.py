@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, run_labbook
 
 LINE = re.compile(r"^[^:\s]+:\d+(:\d+)?: .+ \(expected .+\)$")
@@ -52,15 +54,47 @@ def test_journal_related_is_checked_only_when_inventory_loads(tmp_path: Path) ->
     ]  # fmt: skip
 
 
-def test_usage_error_is_one_line_exit_2(cli) -> None:
+def test_usage_error_is_one_line_named_after_the_subcommand(cli) -> None:
     result = cli("validate", "--nope")
     assert result.code == 2
-    assert result.err.strip().splitlines()[-1] == "labbook: unrecognized arguments: --nope (see labbook --help)"
+    assert result.err == "labbook validate: unrecognized arguments: --nope (see labbook validate --help)\n"
+    typo = cli("validate", "--invetory", "x")
+    assert typo.err == (
+        "labbook validate: unrecognized arguments: --invetory x; did you mean --inventory? "
+        "(see labbook validate --help)\n"
+    )
 
 
-def test_help_documents_exit_codes(cli) -> None:
-    result = cli("validate", "--help")
+@pytest.mark.parametrize(
+    "argv,codes",
+    [
+        (["validate"], "02"),
+        (["new"], "02"),
+        (["schema"], "012"),
+        (["init"], "02"),
+        (["flux", "list"], "02"),
+        (["drift", "flux"], "012"),
+        (["drift", "docs"], "012"),
+        (["drift", "cluster"], "0123"),
+        (["snapshot"], "023"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else v,
+)
+def test_help_lists_the_exit_codes_the_command_can_return(cli, argv: list[str], codes: str) -> None:
+    result = cli(*argv, "--help")
     assert result.code == 0
-    for line in ("0  ok / in sync", "1  drift found", "2  bad input", "3  a source could not be read"):
-        assert line in result.out
+    listed = result.out.split("exit codes:\n", 1)[1]
+    assert [line.split()[0] for line in listed.splitlines() if line.strip()] == list(codes)
+    assert ("drift found" in listed) == ("drift" in argv)
     assert "--inventory DIR" in result.out and "--journal DIR" in result.out
+
+
+def test_warnings_are_printed_and_do_not_fail(cli, tmp_path: Path, inventory_copy: Path) -> None:
+    (inventory_copy / "extra.yaml").write_text("a: 1\n")
+    (tmp_path / "journal").mkdir()
+    result = cli("validate", cwd=tmp_path)
+    assert result.code == 0
+    assert result.err == (
+        "warning: inventory/extra.yaml: not read: not an inventory file "
+        "(expected hardware.yaml, platform.yaml, rdma.yaml, site.yaml)\n"
+    )

@@ -87,6 +87,6 @@ def test_cli_json_and_since(scenario, cli) -> None:
         "GPU-Direct RDMA across the Sparks: partial → working",
         "Node old-pc removed",
     ]
-    assert result.err.startswith("warning: inventory/platform.yaml:2:1: invalid YAML")
+    assert result.err.startswith("warning: inventory/platform.yaml:1:13: a '[' that is not closed")
     bad = cli("history", "--since", "yesterday", cwd=scenario.root)
     assert (bad.code, bad.err) == (2, "labbook history: --since 'yesterday' is not a date (expected YYYY-MM-DD)\n")

@@ -44,7 +44,7 @@ def test_unparseable_revision_is_one_warning_and_facts_carry_over(scenario) -> N
     history = _timeline(scenario).history
     (warning,) = history.warnings
     assert warning.path == "inventory/platform.yaml"
-    assert warning.message.startswith("inventory/platform.yaml:2:1: invalid YAML")
+    assert warning.message.startswith("inventory/platform.yaml:1:13: a '[' that is not closed")
     fixed = [c for c in history.changes if c.commit.message == "fix, cilium 1.18.4"]
     assert [c.summary for c in fixed] == ["Cilium: cilium 1.18.3 → 1.18.4"]
 

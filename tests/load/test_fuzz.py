@@ -242,7 +242,7 @@ def cases(draw: st.DrawFn) -> Case:
 
 
 def _line_ok(line: str, files: set[str]) -> bool:
-    return any(re.match(rf"^{re.escape(f)}:\d+(:\d+)?: \S", line) for f in files)
+    return any(re.match(rf"^(warning: )?{re.escape(f)}:\d+(:\d+)?: \S", line) for f in files)
 
 
 def check(case: Case) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from labbook.errors import BadInput
-from labbook.load.inventory import load_inventory
+from labbook.load.inventory import load_inventory, read_inventory
 
 
 def edit(inv: Path, section: str, old: str, new: str, count: int = 1) -> str:
@@ -111,7 +111,7 @@ def test_id_pattern(inv: Path) -> None:
     line, col = pos(text, "MetalLB", 1)
     assert errors(inv) == [
         f"inventory/platform.yaml:{line}:{col}: categories[1].components[1].id: got 'MetalLB' "
-        "(expected text matching ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$)"
+        "(expected an id: lowercase letters, digits and '-', starting and ending with a letter or digit)"
     ]
 
 
@@ -180,6 +180,49 @@ def test_unknown_node_references(inv: Path) -> None:
     ]
 
 
+def test_a_mistyped_node_gets_did_you_mean_not_a_pattern(inv: Path) -> None:
+    """``talos-ysi-4kO`` (a letter O) fails the id pattern, yet it is a reference: say so, and offer the node."""
+    text = edit(inv, "rdma", "      - node: talos-ysi-4k0\n        nic", "      - node: talos-ysi-4kO\n        nic")
+    text_p = edit(inv, "platform", "nodes: [talos-7aj-lwl, talos-ysi-4k0]", "nodes: [talos-7aj-lwl, talos-ysi-4ko]")
+    line, col = pos(text, "talos-ysi-4kO")
+    lp, cp = pos(text_p, "talos-ysi-4ko")
+    known = "talos-76w-3r0, talos-7aj-lwl, talos-ysi-4k0"
+    assert errors(inv) == [
+        f"inventory/platform.yaml:{lp}:{cp}: categories[8].components[1].runs_on.nodes[1]: unknown node "
+        f"'talos-ysi-4ko' (did you mean 'talos-ysi-4k0'? expected one of: {known})",
+        f"inventory/rdma.yaml:{line}:{col}: links[0].endpoints[1].node: unknown node 'talos-ysi-4kO' "
+        f"(did you mean 'talos-ysi-4k0'? expected one of: {known})",
+    ]
+
+
+def test_a_misnamed_file_is_named_in_the_error(inv: Path) -> None:
+    (inv / "hardware.yaml").rename(inv / "hardware.yml")
+    assert errors(inv) == [
+        "inventory/hardware.yaml: file not found (expected an existing file); "
+        "hint: rename inventory/hardware.yml to hardware.yaml"
+    ]
+
+
+def test_unknown_files_are_warnings_with_the_expected_names(inv: Path) -> None:
+    (inv / "extra.yaml").write_text("a: 1\n")
+    (inv / "platfrom.yml").write_text("a: 1\n")
+    (inv / "README.md").write_text("notes\n")
+    inventory, problems = read_inventory(inv)
+    assert inventory is not None
+    expected = "(expected hardware.yaml, platform.yaml, rdma.yaml, site.yaml)"
+    assert [str(p) for p in problems] == [
+        f"warning: inventory/extra.yaml: not read: not an inventory file {expected}",
+        f"warning: inventory/platfrom.yml: not read: not an inventory file {expected}; "
+        "hint: rename it to platform.yaml, or merge it into that file",
+    ]
+
+
+def test_the_inventory_folder_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("inventory").write_text("")
+    assert errors(Path("inventory"))[0].startswith("inventory: is a file (expected a folder of YAML files")
+
+
 def test_duplicate_ids(inv: Path) -> None:
     text_h = edit(inv, "hardware", "  - name: talos-ysi-4k0", "  - name: talos-7aj-lwl")
     text_p = edit(inv, "platform", "- id: grafana", "- id: jaeger")
@@ -242,3 +285,30 @@ def test_reference_to_a_node_when_there_are_none(inv: Path) -> None:
         "links[0].endpoints[0].node: unknown node 'talos-7aj-lwl' (expected a node listed in hardware.yaml, "
         "which has none yet)"
     )
+
+
+def test_every_pattern_of_the_models_is_said_in_words() -> None:
+    """No message shows a regular expression: each ``pattern`` a model uses has words in PATTERNS."""
+    import json
+
+    from labbook.load.errors import PATTERNS
+    from labbook.load.inventory import MODELS
+    from labbook.models.journal import FrontMatter
+
+    def patterns(node: object) -> set[str]:
+        if isinstance(node, dict):
+            own = {node["pattern"]} if "pattern" in node else set()
+            return own | {p for v in node.values() for p in patterns(v)}
+        if isinstance(node, list):
+            return {p for v in node for p in patterns(v)}
+        return set()
+
+    used = {p for m in (*MODELS.values(), FrontMatter) for p in patterns(json.loads(json.dumps(m.model_json_schema())))}
+    assert used and used <= set(PATTERNS), used - set(PATTERNS)
+
+
+def test_a_key_with_spaces_around_it_is_shown_quoted(inv: Path) -> None:
+    """Found by bench/fuzz.py: `' 7': x` must not print as `site.yaml:1:1:  7: …` (the path looks empty)."""
+    (inv / "site.yaml").write_text((inv / "site.yaml").read_text() + "' 7': x\n")
+    (err,) = errors(inv)
+    assert ": ' 7': unknown key ' 7' (expected one of: " in err

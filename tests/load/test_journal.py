@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from labbook.errors import BadInput
-from labbook.load.journal import load_journal
+from labbook.load.journal import load_journal, read_journal
 
 IDS = {"cilium", "multus", "talos-7aj-lwl"}
 
@@ -71,9 +71,14 @@ BAD = [
     ("dup-key", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\ntitle: Y\n", "journal/2026-01-01-x.md:4:1: duplicate key 'title', first defined on line 2 (expected each key once per mapping)"),
     ("draft-type", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\ndraft: maybe\n", "journal/2026-01-01-x.md:4:8: draft: got 'maybe' (expected true or false)"),
     ("unknown-related", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\nrelated:\n  - cilium\n  - calico\n", "journal/2026-01-01-x.md:6:5: related[1]: unknown id 'calico' (expected a component or node id)"),
-    ("bad-tag", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\ntags: [RDMA]\n", "journal/2026-01-01-x.md:4:8: tags[0]: got 'RDMA' (expected text matching ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$)"),
+    ("bad-tag", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\ntags: [RDMA]\n", "journal/2026-01-01-x.md:4:8: tags[0]: got 'RDMA' (did you mean 'rdma'? expected a lowercase tag: lowercase letters, digits and '-', starting and ending with a letter or digit)"),
     ("not-mapping", "2026-01-01-x.md", "- a\n", "journal/2026-01-01-x.md:2:1: front matter is not a mapping (expected keys such as title: and date:)"),
-    ("broken-yaml", "2026-01-01-x.md", "title: [X\ndate: 2026-01-01\n", "journal/2026-01-01-x.md:3:5: invalid YAML: did not find expected ',' or ']'"),
+    ("impossible-date", "2026-02-30-x.md", "title: X\ndate: 2026-02-30\n", "journal/2026-02-30-x.md:3:7: date: 2026-02-30 is not a date: day is out of range for month (expected a date that exists, like 2026-01-31)"),
+    ("datetime-date", "2026-01-01-x.md", "title: X\ndate: 2026-01-01 10:30:00\n", "journal/2026-01-01-x.md:3:7: date: got 2026-01-01 10:30:00 (expected a date without a time, like 2026-01-01)"),
+    ("related-case", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\nrelated: [Cilium]\n", "journal/2026-01-01-x.md:4:11: related[0]: unknown id 'Cilium' (did you mean 'cilium'? expected a component or node id)"),
+    ("related-typo", "2026-01-01-x.md", "title: X\ndate: 2026-01-01\nrelated: [multsu]\n", "journal/2026-01-01-x.md:4:11: related[0]: unknown id 'multsu' (did you mean 'multus'? expected a component or node id)"),
+    ("colon-in-title", "2026-01-01-x.md", "title: Test: with colon\ndate: 2026-01-01\n", "journal/2026-01-01-x.md:2:12: a ': ' inside an unquoted value (expected the whole value in quotes); hint: write title: \"Test: with colon\""),
+    ("broken-yaml", "2026-01-01-x.md", "title: [X\ndate: 2026-01-01\n", "journal/2026-01-01-x.md:2:8: a '[' that is not closed (expected ',' between items and ']' before line 3); hint: quote values that contain ',', '[' or ']'"),
 ]  # fmt: skip
 
 
@@ -89,6 +94,56 @@ def test_no_front_matter(jdir: Path) -> None:
     assert errors(jdir) == [
         "journal/2026-01-01-x.md:1:1: no front matter (expected a '---' block with title and date first)"
     ]
+
+
+def test_front_matter_that_is_never_closed(jdir: Path) -> None:
+    jdir.mkdir()
+    (jdir / "2026-01-01-x.md").write_text("---\ntitle: X\ndate: 2026-01-01\n\n# Heading\nText.\n")
+    assert errors(jdir) == [
+        "journal/2026-01-01-x.md:1:1: front matter is not closed (expected a '---' line after the title, date and "
+        "other keys); hint: add a line with only '---' before the text"
+    ]
+
+
+def test_placeholder_text_is_only_allowed_in_a_draft(jdir: Path) -> None:
+    entry(jdir, "2026-01-01-x.md", "title: X\ndate: 2026-01-01\n", "Write here.\n")
+    entry(jdir, "2026-01-02-y.md", "title: Y\ndate: 2026-01-02\ndraft: true\n", "Write here.\n")
+    assert errors(jdir) == [
+        "journal/2026-01-01-x.md:6:1: the entry still says 'Write here.' (expected its text, or draft: true until it "
+        "is written)"
+    ]
+
+
+def test_files_that_are_never_read_are_warnings(jdir: Path) -> None:
+    entry(jdir, "2026-01-01-x.md", "title: X\ndate: 2026-01-01\n")
+    (jdir / "2026-01-02-second post.markdown").write_text("---\ntitle: Y\n---\n")
+    (jdir / "photo.png").write_bytes(b"\x89PNG")
+    (jdir / ".authors.yml").write_text("authors: {}\n")
+    journal, problems = read_journal(jdir, IDS)
+    assert journal is not None and [e.slug for e in journal.entries] == ["x"]
+    assert [str(p) for p in problems] == [
+        "warning: journal/2026-01-02-second post.markdown: not read: file name is not a journal entry name "
+        "(expected YYYY-MM-DD-slug.md); hint: rename it to 2026-01-02-second-post.md"
+    ]
+
+
+def test_a_tag_or_series_that_looks_like_a_typo_is_a_warning(jdir: Path) -> None:
+    entry(jdir, "2026-01-01-a.md", "title: A\ndate: 2026-01-01\ntags: [sriov]\nseries: RDMA on Kubernetes\n")
+    entry(jdir, "2026-01-02-b.md", "title: B\ndate: 2026-01-02\ntags: [sriov, nccl]\nseries: RDMA on Kubernetes\n")
+    entry(jdir, "2026-01-03-c.md", "title: C\ndate: 2026-01-03\ntags: [sr-iov, talos]\nseries: RDMA on Kubernets\n")
+    journal, problems = read_journal(jdir, IDS)
+    assert journal is not None
+    assert [str(p) for p in problems] == [
+        "warning: journal/2026-01-03-c.md:4:8: tags[0]: 'sr-iov' is used by no other entry (did you mean 'sriov'?)",
+        "warning: journal/2026-01-03-c.md:5:9: series: 'RDMA on Kubernets' is used by no other entry "
+        "(did you mean 'RDMA on Kubernetes'?)",
+    ]
+
+
+def test_the_journal_folder_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("journal").write_text("")
+    assert read_journal(Path("journal"))[1][0].message == "is a file (expected a folder of YYYY-MM-DD-slug.md)"
 
 
 def test_duplicate_slugs(jdir: Path) -> None:

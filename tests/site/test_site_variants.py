@@ -108,7 +108,7 @@ def test_bad_journal_entry_fails_the_build_with_file_and_line(project: Path) -> 
     assert result.code != 0
     assert (
         "journal/2025-11-30-multus-secondary-interfaces.md:10:11: related[0]: unknown id 'multis' "
-        "(expected a component or node id)" in result.output
+        "(did you mean 'multus'? expected a component or node id)" in result.output
     )
     assert "journal/2025-12-14-nccl-across-the-sparks.md:3:7: date: 2025-12-15 differs from the file name" in (
         result.output

@@ -90,7 +90,7 @@ class Connection:
         if not self.insecure:
             return None
         return (
-            f"labbook: warning: {self.where()}: insecure-skip-tls-verify is set, so the identity of "
+            f"{self.where()}: insecure-skip-tls-verify is set, so the identity of "
             f"{self.server} is not verified (remove it and set certificate-authority-data to check it)"
         )
 
@@ -138,6 +138,16 @@ def _kubeconfig_file(target: Target) -> str:
     return os.environ.get("KUBECONFIG") or "~/.kube/config"
 
 
+def _kubeconfig_text(path: str | None) -> str:
+    """The text of the kubeconfig the client read (the first of ``$KUBECONFIG`` when no path was given)."""
+    source = path or os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or os.path.expanduser("~/.kube/config")
+    try:
+        with open(source, encoding="utf-8", errors="replace") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
 def _from_kubeconfig(target: Target) -> Connection:
     shown = _kubeconfig_file(target)
     path = os.path.expanduser(target.kubeconfig) if target.kubeconfig else None
@@ -169,10 +179,9 @@ def _from_kubeconfig(target: Target) -> Connection:
     except BadInput:
         raise
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise BadInput(Problem(shown, line, col, f"invalid YAML: {what} (expected a kubeconfig)")) from exc
+        from labbook.load.syntax import syntax_problem
+
+        raise BadInput(syntax_problem(shown, _kubeconfig_text(path), exc)) from exc
     except ConfigException as exc:
         text = " ".join(str(exc).split())
         raise BadInput(Problem(shown, None, None, f"{text} (expected a usable kubeconfig context)")) from exc

@@ -197,7 +197,8 @@ def test_a_bad_kubeconfig_is_one_line(tmp_path: Path) -> None:
     result = _check(broken)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        f"{broken}:3:1: invalid YAML: expected the node content, but found '<stream end>' (expected a kubeconfig)"
+        f"{broken}:2:11: a '[' that is not closed (expected its items and a closing ']'); "
+        "hint: quote values that contain ',', '[' or ']'"
     ]
 
 
@@ -227,7 +228,7 @@ def test_insecure_skip_tls_verify_is_one_warning_line(serve, tmp_path: Path) -> 
     assert result.code == 0, result.err
     [line] = result.err.splitlines()  # not one urllib3 InsecureRequestWarning per request
     assert re.fullmatch(
-        r"labbook: warning: \S+kc\.yaml \(context admin@homelab\): insecure-skip-tls-verify is set, so the identity "
+        r"warning: \S+kc\.yaml \(context admin@homelab\): insecure-skip-tls-verify is set, so the identity "
         r"of https://127\.0\.0\.1:\d+ is not verified \(remove it and set certificate-authority-data to check it\)",
         line,
     )

@@ -89,5 +89,5 @@ def test_kubeconfig_problems_are_bad_input(homelab: ApiServer, kubeconfig: Path,
     broken.write_text("apiVersion: v1\nclusters: [\n")
     with pytest.raises(BadInput) as exc:
         read_cluster(Target(kubeconfig=str(broken)), PLAN)
-    assert exc.value.problems[0].line is not None and "invalid YAML" in exc.value.lines()[0]
+    assert exc.value.problems[0].line is not None and "'[' that is not closed" in exc.value.lines()[0]
     assert homelab.log == []

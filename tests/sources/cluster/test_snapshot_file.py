@@ -131,7 +131,10 @@ def _line(old: str) -> int:
 
 def test_malformed_yaml(tmp_path: Path) -> None:
     [line] = _broken(tmp_path, "context: admin@homelab", "context: [admin@homelab")
-    assert line == "snap.yaml:12:9: invalid YAML: did not find expected ',' or ']'"
+    assert line == (
+        "snap.yaml:11:10: a '[' that is not closed (expected ',' between items and ']' before line 12); "
+        "hint: quote values that contain ',', '[' or ']'"
+    )
 
 
 def test_envelope_problems(tmp_path: Path) -> None:

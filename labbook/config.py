@@ -1,0 +1,163 @@
+"""``labbook.yaml``: the project's sources, so that a check never falls back on a folder it was not told about.
+
+At the root of the repository that holds ``inventory/``::
+
+    flux:
+      repo: ../flux              # the checked-out Flux repository
+      path: clusters/homelab     # its cluster entry point (optional: auto-detected)
+    cluster:
+      snapshot: cluster.yaml     # or context: admin@homelab (and kubeconfig: …), or in_cluster: true
+
+Paths are relative to the file. Options on the command line win: ``--repo``
+replaces ``flux.repo`` (and ``flux.path`` unless it is the same folder), any
+of ``--snapshot``, ``--context``, ``--kubeconfig`` or ``--in-cluster``
+replaces ``cluster``. ``drift cluster`` labels its version findings with
+``flux`` only for the configured cluster: a cluster named on the command line
+may not be the one that repository deploys (give ``--repo`` for it). Without the file and without ``--repo``, ``labbook
+drift flux`` stops and says so: there is no built-in default repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from pydantic import Field, ValidationError, model_validator
+
+from labbook.errors import Problem
+from labbook.files import display, read_file
+from labbook.load.errors import problems_from_validation
+from labbook.load.yaml import decode_text, load_yaml
+from labbook.models.base import Model
+
+CONFIG_FILE = "labbook.yaml"
+"""Looked for in the working directory."""
+
+
+class FluxSource(Model):
+    """The Flux repository the inventory documents."""
+
+    repo: str = Field(min_length=1)
+    """Checked-out Flux repository, relative to ``labbook.yaml``."""
+    path: str | None = Field(default=None, min_length=1)
+    """Cluster entry point inside the repository, e.g. ``clusters/homelab``; auto-detected when absent."""
+
+
+class ClusterSource(Model):
+    """The cluster the inventory documents: a snapshot file, or how to reach it."""
+
+    snapshot: str | None = Field(default=None, min_length=1)
+    """A ``labbook snapshot`` file, relative to ``labbook.yaml``: checks run offline."""
+    context: str | None = Field(default=None, min_length=1)
+    """kubeconfig context of the live cluster."""
+    kubeconfig: str | None = Field(default=None, min_length=1)
+    """kubeconfig file (``~`` allowed); default ``$KUBECONFIG`` or ``~/.kube/config``."""
+    in_cluster: bool = False
+    """Use the pod's service account (a runner inside the cluster)."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ClusterSource:
+        ways = [w for w in ("snapshot", "context", "in_cluster") if getattr(self, w)]
+        if len(ways) > 1:
+            raise ValueError(f"{' and '.join(ways)} are both set (expected one way to read the cluster)")
+        if self.snapshot and self.kubeconfig:
+            raise ValueError("kubeconfig is not used with snapshot (expected one or the other)")
+        return self
+
+
+class ProjectConfig(Model):
+    """``labbook.yaml``."""
+
+    flux: FluxSource | None = None
+    """The Flux repository ``drift flux``, ``flux list`` and ``drift cluster`` (for its labels) read."""
+    cluster: ClusterSource | None = None
+    """The cluster ``drift cluster`` and ``snapshot`` read."""
+
+
+def read_config(path: Path) -> tuple[ProjectConfig | None, list[Problem]]:
+    """``(config, problems)`` for ``path``."""
+    shown = display(path)
+    data, problems = read_file(path, shown)
+    if data is None:
+        return None, problems
+    text, problems = decode_text(shown, data)
+    if text is None:
+        return None, problems
+    tree, problems = load_yaml(shown, text)
+    if problems:
+        return None, problems
+    if tree is None:
+        return ProjectConfig(), []
+    if not isinstance(tree, dict):
+        return None, [Problem(shown, 1, 1, "not a mapping (expected the keys flux: and cluster:)")]
+    try:
+        return ProjectConfig.model_validate(tree), []
+    except ValidationError as exc:
+        return None, problems_from_validation(shown, tree, ProjectConfig, exc)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def _flux(args: argparse.Namespace, config: ProjectConfig | None, base: Path, required: bool) -> list[Problem]:
+    flux = config.flux if config else None
+    if args.repo is None and flux is not None:
+        args.repo = display(base / flux.repo)
+    elif args.repo is None:
+        if not required:
+            return []
+        return [
+            Problem(
+                args.prog,
+                None,
+                None,
+                f"no Flux repository to check (expected --repo DIR, or flux: repo: in {CONFIG_FILE})",
+                f"run from the folder that holds {CONFIG_FILE}, or give --repo",
+            )
+        ]
+    if args.path is None and flux is not None and flux.path and _same(Path(args.repo), base / flux.repo):
+        args.path = flux.path
+    return []
+
+
+def _cluster(args: argparse.Namespace, config: ProjectConfig | None, base: Path) -> None:
+    cluster = config.cluster if config else None
+    if cluster is None:
+        return
+    if cluster.snapshot and hasattr(args, "snapshot"):
+        args.snapshot = display(base / cluster.snapshot)
+    args.context = cluster.context
+    args.in_cluster = cluster.in_cluster
+    if cluster.kubeconfig:
+        args.kubeconfig = str(base / os.path.expanduser(cluster.kubeconfig))
+
+
+def apply_config(args: argparse.Namespace) -> list[Problem]:
+    """Fill the sources the command line left out from ``labbook.yaml``; problems when that is impossible.
+
+    ``args.sources`` names what the command reads: ``flux`` (required),
+    ``flux?`` (optional, for labels) and ``cluster``.
+    """
+    sources: tuple[str, ...] = getattr(args, "sources", ())
+    given = getattr(args, "config", None)
+    path = Path(given) if given else Path(CONFIG_FILE)
+    config, problems = None, []
+    if given or path.is_file():
+        config, problems = read_config(path)
+        if problems:
+            return problems
+    base = path.parent
+    cluster_given = any(getattr(args, k, None) for k in ("snapshot", "context", "kubeconfig", "in_cluster"))
+    if "flux" in sources:
+        problems += _flux(args, config, base, required=True)
+    elif "flux?" in sources and (args.repo is not None or not cluster_given):
+        # labels compare Git with *this* cluster: the configured repo only goes with the configured cluster
+        problems += _flux(args, config, base, required=False)
+    if "cluster" in sources and not cluster_given:
+        _cluster(args, config, base)
+    return problems
