@@ -184,6 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="read every commit again (default: cache in .cache/labbook/)"
     )
 
+    p = add("zensical", "zensical", "build the site with Zensical (the content step, then zensical build)")
+    p.add_argument("-f", "--config-file", metavar="FILE", default="mkdocs.yml", help="config (default: mkdocs.yml)")
+    p.add_argument("-d", "--site-dir", metavar="DIR", default="site-zensical", help="default: site-zensical/")
+    p.add_argument("--build-dir", metavar="DIR", default="build/zensical", help="default: build/zensical/")
+
+    p = add("check-links", "check_links", "check that every in-site link and anchor of a built site resolves")
+    p.add_argument("site", metavar="DIR", help="the built site, e.g. site/")
+    p.add_argument("--site-url", metavar="URL", help="the site's site_url: absolute links under it are checked too")
+
     p = add("schema", "schema", "write the inventory's JSON Schema for editors")
     p.add_argument("--output", "-o", metavar="DIR", help="schema folder (default: <inventory>/schema)")
     p.add_argument("--check", action="store_true", help="exit 1 when the committed schema is out of date")

@@ -1,34 +1,57 @@
-"""mkdocs-macros module: the renderers in ``labbook.render`` as macros. Nothing else lives here.
+"""The page macros: the renderers in :mod:`labbook.render`, for mkdocs-macros and for Zensical.
 
-mkdocs-macros calls :func:`define_env` once per build (``on_config``); the data
-comes from :func:`labbook.load.site.site_data`, loaded once per build and shared
-with ``hooks/journal.py``. Pages opt in with ``render_macros: true``; each macro
-links relative to the page it is on.
+Both load this module by name (``modules: [labbook.site.macros]`` under the ``macros`` plugin
+in ``mkdocs.yml``) and call :func:`define_env`: mkdocs-macros once per build, Zensical once per
+page it renders. Pages opt in with ``render_macros: true``; each macro links relative to the
+page it is on. Nothing here imports MkDocs: the data comes from :func:`site_for`, which asks the
+``labbook`` MkDocs plugin under MkDocs and the build folder's config under Zensical.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from mkdocs.exceptions import PluginError
-
-from labbook.errors import LabbookError
-from labbook.load.site import site_data
+from labbook.load.site import SiteData
 from labbook.render import capabilities, diagrams, journal, platform, rdma, status, tables
 from labbook.render.text import md, num
+from labbook.site.settings import PLUGIN, BlogSettings
+
+
+def page_path(page: Any) -> str:
+    """The page's source path inside the docs folder (``infrastructure/hardware.md``), under either builder.
+
+    MkDocs gives pages a ``file`` whose ``src_uri`` is that path; Zensical gives the same path
+    as ``page.path``.
+    """
+    file = getattr(page, "file", None)
+    return file.src_uri if file is not None else page.path
+
+
+def site_for(conf: Any) -> tuple[SiteData, BlogSettings]:
+    """This build's data and blog options: from the ``labbook`` plugin (MkDocs) or the build folder (Zensical)."""
+    plugins = conf["plugins"]
+    plugin = plugins.get(PLUGIN) if isinstance(plugins, Mapping) else None
+    if plugin is not None and getattr(plugin, "site", None) is not None:
+        return plugin.site, plugin.blog
+    extra = conf.get("extra") or {}
+    if PLUGIN in extra and isinstance(conf, dict):
+        from labbook.site.zensical import site_for_build
+
+        return site_for_build(extra[PLUGIN])
+    from mkdocs.exceptions import PluginError
+
+    raise PluginError(f"macros: the {PLUGIN!r} plugin has not loaded the site (expected `- {PLUGIN}` in plugins)")
 
 
 def define_env(env: Any) -> None:
     """Register the macros and the ``totals`` and ``site_title`` variables (figures for prose)."""
-    try:
-        data = site_data(env.conf)
-    except LabbookError as exc:
-        raise PluginError("\n".join(exc.lines())) from exc
+    data, blog = site_for(env.conf)
     inv, entries, drafts = data.inventory, data.journal, data.drafts
 
     def here() -> str:
-        return env.page.file.src_uri
+        return page_path(env.page)
 
     month_counts = cache(lambda: journal.month_counts(entries, drafts))  # the blog repeats the index per page
 
@@ -53,7 +76,7 @@ def define_env(env: Any) -> None:
         "learning": lambda: tables.text_list(inv.site.learning),
         "philosophy": lambda: tables.design_choices(inv),
         "recent": lambda count=None: journal.recent(entries, count or inv.site.recent, here(), drafts),
-        "journal_months": lambda: journal.months(entries, here(), drafts, month_counts()),
+        "journal_months": lambda: journal.months(entries, here(), drafts, month_counts(), archive=blog.archive_path),
         "node_sections": lambda: tables.node_sections(inv, entries, here(), drafts),
         "hardware_diagram": lambda: diagrams.hardware_diagram(inv),
         "topology_diagram": lambda: diagrams.topology_diagram(inv),
