@@ -21,6 +21,7 @@ the drafts themselves do.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labbook.errors import BadInput, Problem
-from labbook.files import read_bytes
+from labbook.files import display, read_bytes
 from labbook.load.site import SiteData
 from labbook.load.yaml import decode
 from labbook.models.journal import JournalEntry
@@ -55,9 +56,11 @@ class SiteContent:
     """Everything the content step gives a builder."""
 
     site_name: str
-    """``site_name`` for the build (the owner, from ``site.yaml``)."""
+    """``site_name`` for the build: the owner, from ``site.yaml``, HTML-escaped."""
     site_description: str
-    """``site_description`` for the build (the tagline)."""
+    """``site_description`` for the build: the tagline, HTML-escaped.
+
+    Material's templates, and Zensical's copies of them, print both without escaping."""
     files: tuple[GeneratedFile, ...]
     """Files to add to the docs folder, in a stable order."""
 
@@ -141,7 +144,7 @@ def blog_problems(blog: BlogSettings, config_file: str) -> list[Problem]:
 
 def stray_posts(doc_pages: Iterable[str], docs_dir: str, site: SiteData) -> list[Problem]:
     """Pages written by hand in the blog's posts folder: entries belong in the journal, where they are validated."""
-    journal = site.paths.journal.as_posix()
+    journal = display(site.paths.journal)
     return [
         Problem(
             f"{docs_dir}/{uri}",
@@ -168,8 +171,8 @@ def site_content(site: SiteData, blog: BlogSettings) -> SiteContent:
             files.append(file)
     if problems:
         raise BadInput(problems)
-    site_yaml = site.inventory.site
-    return SiteContent(site_name=site_yaml.name, site_description=site_yaml.tagline, files=tuple(files))
+    owner = site.inventory.site
+    return SiteContent(html.escape(owner.name), html.escape(owner.tagline), tuple(files))
 
 
 def docs_pages(docs_dir: Path) -> list[str]:

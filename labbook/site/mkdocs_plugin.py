@@ -28,7 +28,6 @@ Per-build state lives on the plugin instance (:attr:`LabbookPlugin.site`,
 
 from __future__ import annotations
 
-import html
 import shutil
 import tempfile
 from pathlib import Path
@@ -101,8 +100,8 @@ class LabbookPlugin(BasePlugin[LabbookConfig]):  # type: ignore[valid-type]
             problems += exc.problems
         if problems or self.content is None:
             raise PluginError("\n".join(str(p) for p in problems))
-        config["site_name"] = html.escape(self.content.site_name)  # Material's templates print these unescaped
-        config["site_description"] = html.escape(self.content.site_description)
+        config["site_name"] = self.content.site_name
+        config["site_description"] = self.content.site_description
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
