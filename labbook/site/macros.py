@@ -9,10 +9,11 @@ page it is on. Nothing here imports MkDocs: the data comes from :func:`site_for`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, wraps
 from typing import Any
 
+from labbook.files import display
 from labbook.load.site import SiteData
 from labbook.render import capabilities, diagrams, journal, platform, rdma, status, tables
 from labbook.render.text import md, num
@@ -93,4 +94,21 @@ def define_env(env: Any) -> None:
         "verified_line": lambda: status.verified_line(data.reports, data.now, here()),
     }
     for name, fn in macros.items():
-        env.macro(fn, name)
+        env.macro(_naming_the_page(fn, name, here, data), name)
+
+
+class MacroError(Exception):
+    """A macro failed on a page; the message names the page (Zensical's own error does not)."""
+
+
+def _naming_the_page(fn: Callable[..., str], name: str, here: Callable[[], str], data: SiteData) -> Callable[..., str]:
+    @wraps(fn)
+    def macro(*args: Any, **kwargs: Any) -> str:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            docs = display(data.paths.docs) if data.paths.docs else "docs"
+            why = str(exc) if str(exc).startswith(name) else f"{name}(): {exc}"
+            raise MacroError(f"{docs}/{here()}: {why}") from exc
+
+    return macro

@@ -97,13 +97,13 @@ def prepare(config_file: Path, folder: Path) -> Prepared:
     generated = {f.src_uri: f.text for f in content.files}
     sync_docs(source.docs_dir, folder / DOCS, generated)
     config = folder / CONFIG
-    text = generated_config(source, folder, content, fingerprint(paths, config_file))
+    text = generated_config(source, folder, content, site.drafts, fingerprint(paths, config_file))
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
         atomic_write(config, text)
     return Prepared(folder=folder, config=config, content=content)
 
 
-def generated_config(source: SourceConfig, folder: Path, content: SiteContent, inputs: str) -> str:
+def generated_config(source: SourceConfig, folder: Path, content: SiteContent, drafts: bool, inputs: str) -> str:
     """The build folder's ``mkdocs.yml``: the real one, with the content step's settings on top."""
     base = folder.resolve()
     paths = source.paths()
@@ -115,7 +115,7 @@ def generated_config(source: SourceConfig, folder: Path, content: SiteContent, i
         "site_dir": SITE,
         # Zensical rebuilds a page when a watched file changes: the macros read these
         "watch": [os.path.relpath(p, base) for p in (paths.inventory, paths.journal, paths.reports)],
-        "extra": {PLUGIN: {"config": str(source.file.resolve()), "drafts": False, "inputs": inputs}},
+        "extra": {PLUGIN: {"config": str(source.file.resolve()), "drafts": drafts, "inputs": inputs}},
     }
     body = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True, width=1000)
     return HEADER.format(source=os.path.relpath(source.file.resolve(), base)) + body
@@ -148,8 +148,24 @@ def installed() -> bool:
     return importlib.util.find_spec("zensical") is not None
 
 
-def build(config_file: Path, folder: Path, site_dir: Path) -> Prepared:
-    """Prepare ``folder``, run ``zensical build --strict`` there and move the site to ``site_dir``."""
+def without_tracebacks(output: str) -> list[str]:
+    """Zensical's output without Python's traceback blocks: the exception lines stay, the frames go."""
+    lines, in_traceback = [], False
+    for line in output.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+        elif not in_traceback or not line[:1].isspace():
+            in_traceback = False
+            lines.append(line)
+    return [line for line in lines if line.strip()]
+
+
+def build(config_file: Path, folder: Path, site_dir: Path, *, tracebacks: bool = False) -> Prepared:
+    """Prepare ``folder``, run ``zensical build --strict`` there and move the site to ``site_dir``.
+
+    Zensical's output is shown as it is when the build works; when it fails, its lines become
+    the error, without Python tracebacks unless ``tracebacks``.
+    """
     if not installed():
         raise BadInput(
             "zensical: not installed in this Python environment "
@@ -157,12 +173,18 @@ def build(config_file: Path, folder: Path, site_dir: Path) -> Prepared:
         )
     prepared = prepare(config_file, folder)
     built = folder / SITE
-    proc = subprocess.run(  # its output goes straight to the user
-        [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(prepared.config)], check=False
+    proc = subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(prepared.config)],
+        check=False,
+        capture_output=True,
+        text=True,
     )
+    output = proc.stdout + proc.stderr
     if proc.returncode != 0:
-        shown = display(prepared.config)
-        raise BadInput(f"{shown}: zensical build --strict failed (exit {proc.returncode}, its output is above)")
+        lines: list[Problem | str] = list(output.splitlines() if tracebacks else without_tracebacks(output))
+        lines.append(f"{display(prepared.config)}: zensical build --strict failed (exit {proc.returncode})")
+        raise BadInput(lines)
+    print(output, end="")
     feeds.fix_feeds(built)
     if site_dir.exists():
         shutil.rmtree(site_dir)
