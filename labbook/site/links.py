@@ -132,7 +132,7 @@ class Site:
         target = (root / unquote(path).lstrip("/")).resolve()
         if not target.is_relative_to(root):
             return True, "outside the site"
-        if target.is_dir():
+        if target.is_dir() or path.endswith("/"):
             target = target / "index.html"
         if not target.is_file():
             return True, f"no such file {target.relative_to(root).as_posix()}"
