@@ -89,6 +89,9 @@ def prepare(config_file: Path, folder: Path) -> Prepared:
         problems.append(Problem(display(source.docs_dir), None, None, "docs folder not found (expected docs_dir)"))
     elif site is not None:
         problems += stray_posts(docs_pages(source.docs_dir), display(source.docs_dir), site)
+    for theirs in (source.docs_dir, paths.journal, paths.inventory):
+        if folder.resolve().is_relative_to(theirs.resolve()):
+            problems.append(f"{display(folder)}: inside {display(theirs)}/ (expected a build folder of its own)")
     if site is not None and not problems:
         content = site_content(site, source.blog)
     if problems or content is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,23 @@ def test_tracebacks_are_left_out_of_zensicals_errors() -> None:
         "RuntimeError: Python error: MacroError: docs/x.md: boom",
         "ValueError: boom",
     ]
+
+
+def test_a_build_folder_inside_the_sources_is_refused(cli, project: Path) -> None:
+    needs("zensical")
+    result = cli("zensical", "--build-dir", "docs/build", cwd=project)
+    assert (result.code, result.err) == (2, "docs/build: inside docs/ (expected a build folder of its own)\n")
+    assert not (project / "docs" / "build").exists()
+
+
+def test_the_fingerprint_follows_contents_not_times(project: Path) -> None:
+    """Zensical tracks watched files by whole seconds; the fingerprint in the config catches any other edit."""
+    paths = read_config(project / "mkdocs.yml").paths()
+    before = zensical.fingerprint(paths, project / "mkdocs.yml")
+    site_yaml = project / "inventory" / "site.yaml"
+    stat = site_yaml.stat()
+    os.utime(site_yaml, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert zensical.fingerprint(paths, project / "mkdocs.yml") == before  # touched, not changed: still warm
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("homelab", "homeLab"), encoding="utf-8")
+    os.utime(site_yaml, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time, other content
+    assert zensical.fingerprint(paths, project / "mkdocs.yml") != before
