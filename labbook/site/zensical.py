@@ -164,6 +164,22 @@ def without_tracebacks(output: str) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
+def refuse_site_dir(site_dir: Path, config_file: Path, folder: Path) -> None:
+    """The site folder is replaced by each build: refuse one that holds anything but a built site."""
+    shown, target = display(site_dir), site_dir.resolve()
+    project = config_file.resolve().parent
+    if project.is_relative_to(target) or folder.resolve().is_relative_to(target):
+        raise BadInput(f"{shown}: holds the project or the build folder (expected a folder for the site alone)")
+    if target.is_relative_to(folder.resolve()):
+        raise BadInput(f"{shown}: inside the build folder {display(folder)}/ (expected a folder of its own)")
+    paths = read_config(config_file).paths()
+    for theirs in (paths.docs, paths.inventory, paths.journal, paths.reports):
+        if target.is_relative_to(theirs.resolve()):
+            raise BadInput(f"{shown}: inside {display(theirs)}/ (expected a folder for the site alone)")
+    if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
+        raise BadInput(f"{shown}: not empty and not a built site (no index.html): remove it or choose another")
+
+
 def build(config_file: Path, folder: Path, site_dir: Path, *, tracebacks: bool = False) -> Prepared:
     """Prepare ``folder``, run ``zensical build --strict`` there and move the site to ``site_dir``.
 
@@ -175,6 +191,7 @@ def build(config_file: Path, folder: Path, site_dir: Path, *, tracebacks: bool =
             "zensical: not installed in this Python environment "
             "(expected the version pinned in requirements.lock: run `make .venv/.installed`)"
         )
+    refuse_site_dir(site_dir, config_file, folder)
     prepared = prepare(config_file, folder)
     built = folder / SITE
     proc = subprocess.run(

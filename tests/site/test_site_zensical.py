@@ -157,3 +157,27 @@ def test_the_fingerprint_follows_contents_not_times(project: Path) -> None:
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("homelab", "homeLab"), encoding="utf-8")
     os.utime(site_yaml, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time, other content
     assert zensical.fingerprint(paths, project / "mkdocs.yml") != before
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "why"),
+    [
+        (".", ".: holds the project or the build folder (expected a folder for the site alone)"),
+        ("build", "build: holds the project or the build folder (expected a folder for the site alone)"),
+        (
+            "build/zensical/out",
+            "build/zensical/out: inside the build folder build/zensical/ (expected a folder of its own)",
+        ),
+        ("docs/site", "docs/site: inside docs/ (expected a folder for the site alone)"),
+        ("journal", "journal: inside journal/ (expected a folder for the site alone)"),
+        ("notes", "notes: not empty and not a built site (no index.html): remove it or choose another"),
+    ],
+)
+def test_a_site_folder_that_is_not_the_sites_alone_is_never_replaced(cli, project: Path, site_dir: str, why: str):
+    needs("zensical")
+    (project / "notes").mkdir()
+    (project / "notes" / "keep.txt").write_text("mine", encoding="utf-8")
+    before = {part: tree(project / part) for part in ("docs", "journal", "inventory", "notes")}
+    result = cli("zensical", "--site-dir", site_dir, cwd=project)
+    assert (result.code, result.err) == (2, why + "\n")
+    assert {part: tree(project / part) for part in before} == before
