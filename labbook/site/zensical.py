@@ -189,7 +189,7 @@ def build(config_file: Path, folder: Path, site_dir: Path, *, tracebacks: bool =
     if not installed():
         raise BadInput(
             "zensical: not installed in this Python environment "
-            "(expected the version pinned in requirements.lock: run `make .venv/.installed`)"
+            "(expected the version pinned in requirements.lock: `pip install -r requirements.lock`)"
         )
     refuse_site_dir(site_dir, config_file, folder)
     prepared = prepare(config_file, folder)

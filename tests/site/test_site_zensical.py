@@ -108,7 +108,7 @@ def test_zensical_missing_is_one_line_and_exit_2(cli, project: Path, monkeypatch
     assert result.code == 2
     assert result.err == (
         "zensical: not installed in this Python environment "
-        "(expected the version pinned in requirements.lock: run `make .venv/.installed`)\n"
+        "(expected the version pinned in requirements.lock: `pip install -r requirements.lock`)\n"
     )
     assert not (project / "site-zensical").exists()
 
