@@ -1,8 +1,9 @@
 """Every in-site link of a built site resolves: to a file, and to an element when it names an anchor.
 
-Neither builder checks everything: MkDocs checks markdown links but not the HTML that macros
-write, Zensical checks neither. This walks the built site instead, so it covers every link
-whatever wrote it and whichever tool built the site:
+Neither builder checks everything: MkDocs checks markdown links but not links written as HTML,
+which is how the macros write tables, diagrams and badges; Zensical 0.0.73 checks a page's source
+before its macros run. This walks the built site instead, so it covers every link whatever wrote
+it and whichever tool built the site:
 
 - in every HTML page, ``<a href>``, ``<link href>``, and ``src`` of ``img``, ``script``,
   ``source``, ``iframe``, ``audio``, ``video`` and ``embed``: relative links, and absolute ones
