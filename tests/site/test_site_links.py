@@ -11,7 +11,7 @@ import pytest
 
 from labbook.site.links import check_links
 from tests.conftest import run_labbook
-from tests.site.conftest import SITE_URL, Build
+from tests.site.conftest import SITE_URL, Build, build, built_ok
 from tests.site.html import Element, parse
 
 pytestmark = pytest.mark.site
@@ -139,3 +139,23 @@ def test_no_mermaid_and_no_cdn_scripts(example_site: Build) -> None:
         html = path.read_text(encoding="utf-8")
         assert "mermaid" not in html.lower(), path
         assert "unpkg.com" not in html and "cdn.jsdelivr" not in html, path
+
+
+def test_a_broken_link_a_macro_writes_passes_the_builder_and_fails_the_link_check(project: Path, builder: str) -> None:
+    """The builders do not check links a macro writes as HTML; ``check_links`` does, on either build."""
+    (project / "docs" / "odd").mkdir()
+    (project / "docs" / "odd" / "index.md").write_text(
+        "---\nrender_macros: true\n---\n# Odd\n\n"
+        '{{ \'<a href="../nowhere/">gone</a> <a href="../platform/#no-such">x</a>\' }}\n',
+        encoding="utf-8",
+    )
+    config = project / "mkdocs.yml"
+    nav = config.read_text(encoding="utf-8").replace(
+        "  - Status: status.md\n", "  - Status: status.md\n  - Odd: odd/index.md\n"
+    )
+    config.write_text(nav, encoding="utf-8")
+    result = built_ok(build(project, builder))  # the builder is content
+    assert [str(b) for b in check_links(result.site, SITE_URL).broken] == [
+        "odd/index.html: ../nowhere/: no such file nowhere/index.html",
+        "odd/index.html: ../platform/#no-such: no element with id 'no-such' in platform/index.html",
+    ]
