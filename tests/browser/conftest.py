@@ -1,6 +1,8 @@
-"""The example site, built once, served on 127.0.0.1, driven by headless Debian Chromium through playwright.
+"""The example site, built by each builder, served on 127.0.0.1, driven by headless Debian Chromium.
 
-Skips, saying why, when Chromium is absent (``.ci/run`` installs Debian's ``chromium``).
+Every browser test runs on both builds: ``mkdocs build --strict`` (Material) and ``labbook
+zensical`` (Zensical, skipped saying why when it is not installed). Skips, saying why, when
+Chromium is absent (``.ci/run`` installs Debian's ``chromium``).
 Every request a page makes to any other host is recorded and refused, so a test can
 assert there were none and nothing ever leaves the machine.
 """
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from labbook.site.zensical import installed as zensical_installed
 from tests.conftest import CHROMIUM, ROOT
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -47,9 +50,11 @@ class Site:
     """The built site and the server in front of it."""
 
     root: Path
-    """Folder ``mkdocs build`` wrote."""
+    """Folder the builder wrote."""
     base: str
     """``http://127.0.0.1:<port>/``."""
+    builder: str = "mkdocs"
+    """``mkdocs`` or ``zensical``."""
 
     @property
     def netloc(self) -> str:
@@ -85,28 +90,39 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def site(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """Build the example site once into a temp dir and serve it on 127.0.0.1."""
+def build_command(builder: str, out: Path, scratch: Path) -> list[str]:
+    """How ``make site`` / ``make site-zensical`` build, into ``out``."""
+    config = str(ROOT / "mkdocs.yml")
+    if builder == "zensical":
+        return [sys.executable, "-m", "labbook", "zensical", "-f", config, "-d", str(out), "--build-dir", str(scratch)]
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(out)]
+
+
+@pytest.fixture(scope="session", params=["mkdocs", "zensical"])
+def site(request: pytest.FixtureRequest, chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Build the example site once per builder into a temp dir and serve it on 127.0.0.1."""
+    builder = request.param
+    if builder == "zensical" and not zensical_installed():
+        pytest.skip("zensical is not installed in this environment (make installs the version in requirements.lock)")
     with socket.socket() as s:  # the port first: the site's absolute URLs (RSS, canonical) must point here
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}/"
-    out = tmp_path_factory.mktemp("site")
+    out = tmp_path_factory.mktemp(f"site-{builder}") / "site"
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        build_command(builder, out, tmp_path_factory.mktemp(f"build-{builder}")),
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
         env={**os.environ, "LABBOOK_SITE_URL": base, "NO_MKDOCS_2_WARNING": "1"},
     )
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, f"{builder} build failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(root=out, base=base)
+        yield Site(root=out, base=base, builder=builder)
     finally:
         server.shutdown()
         server.server_close()

@@ -190,7 +190,15 @@ def test_job_names() -> None:
 
 def test_validate_and_build() -> None:
     commands = runs("validate")
-    for command in ("labbook validate", "labbook drift docs", "labbook schema --check", "mkdocs build --strict"):
+    for command in (
+        "labbook validate",
+        "labbook drift docs",
+        "labbook schema --check",
+        "mkdocs build --strict",
+        "labbook check-links site",
+        "labbook zensical --site-dir site-zensical",
+        "labbook check-links site-zensical",
+    ):
         assert command in commands
     assert not re.search(r"mkdocs build[^\n]*(\s-q\b|--quiet)", WORKFLOW.read_text(encoding="utf-8"))
 

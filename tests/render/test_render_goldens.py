@@ -10,6 +10,8 @@ from collections.abc import Callable
 import pytest
 
 from labbook.render import capabilities, diagrams, journal, pages, platform, rdma, tables
+from labbook.site.settings import read_config
+from tests.conftest import ROOT
 from tests.render.helpers import example
 
 CASES: list[tuple[str, Callable[[], str]]] = [
@@ -33,7 +35,10 @@ CASES: list[tuple[str, Callable[[], str]]] = [
     ("gpu-pod-snippet.md", lambda: rdma.pod_snippet(example()[0])),
     ("gpu-rdma-status.md", lambda: capabilities.status_list(example()[0], example()[1])),
     ("platform-catalogue.md", lambda: platform.catalogue(example()[0], example()[1])),
-    ("journal-months.md", lambda: journal.months(example()[1])),
+    (
+        "journal-months.md",
+        lambda: journal.months(example()[1], archive=read_config(ROOT / "mkdocs.yml").blog.archive_path),
+    ),
     (
         "journal-footer-sr-iov.md",
         lambda: journal.entry_footer(

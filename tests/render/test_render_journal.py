@@ -8,7 +8,12 @@ import pytest
 
 from labbook.load.journal import load_journal
 from labbook.render import journal as render
+from labbook.site.settings import read_config
+from tests.conftest import ROOT
 from tests.render.helpers import example, to_html, write_entry
+
+ARCHIVE = read_config(ROOT / "mkdocs.yml").blog.archive_path
+"""The example blog's archive pages, as its options in mkdocs.yml name them."""
 
 
 @pytest.fixture
@@ -72,7 +77,7 @@ def test_related_list_for_a_component_is_newest_first(small) -> None:
 
 
 def test_months_link_each_archive_page_with_counts(small) -> None:
-    doc = to_html(render.months(small))
+    doc = to_html(render.months(small, archive=ARCHIVE))
     assert [(a.text(), a.attrs["href"]) for a in doc.iter("a")] == [
         ("January 2026", "archive/2026/01.md"),
         ("December 2025", "archive/2025/12.md"),
@@ -93,5 +98,9 @@ def test_series_index_gives_what_the_journal_gives(small, drafts: bool) -> None:
 
 def test_month_counts_can_be_shared_between_pages(small) -> None:
     counts = render.month_counts(small)
-    assert render.months(small, "journal/index.md", counts=counts) == render.months(small, "journal/index.md")
-    assert render.months(small, "journal/page/2.md", counts=counts).startswith("[January 2026](../archive/2026/01.md)")
+    assert render.months(small, "journal/index.md", counts=counts, archive=ARCHIVE) == render.months(
+        small, "journal/index.md", archive=ARCHIVE
+    )
+    assert render.months(small, "journal/page/2.md", counts=counts, archive=ARCHIVE).startswith(
+        "[January 2026](../archive/2026/01.md)"
+    )

@@ -1,8 +1,15 @@
-"""Site builds: a copy of the project in a temp dir, ``mkdocs build --strict`` into it, parsed pages.
+"""Site builds: a copy of the project in a temp dir, built by MkDocs or Zensical, parsed pages.
 
-The example site is built once per session (``example_site``); tests that need
-another inventory, journal or reports build their own copy (``project``).
-Never ``-q``: ``mkdocs build -q --strict`` exits 0 on warnings.
+- ``mkdocs``: ``mkdocs build --strict`` into ``site/``, as ``make site`` runs it. Never ``-q``:
+  ``mkdocs build -q --strict`` exits 0 on warnings.
+- ``zensical``: ``labbook zensical`` into ``site-zensical/``, as ``make site-zensical`` runs it
+  (the content step into ``build/zensical/``, then ``zensical build --strict``). Skipped, saying
+  why, when Zensical is not installed.
+
+The example site is built once per session and builder (``example_site`` runs each test on
+both; ``mkdocs_site`` and ``zensical_site`` name one). Tests that need another inventory,
+journal or reports build their own copy (``project``), with the ``builder`` fixture when the
+behaviour must hold under both.
 """
 
 from __future__ import annotations
@@ -16,18 +23,24 @@ from pathlib import Path
 
 import pytest
 
+from labbook.site.zensical import installed as zensical_installed
 from tests.conftest import ROOT
 from tests.site.html import Element, parse
 
-PARTS = ("mkdocs.yml", "docs", "journal", "inventory", "macros", "hooks")
+PARTS = ("mkdocs.yml", "docs", "journal", "inventory")
 """What a site build reads from the repository."""
 
 SITE_URL = "http://127.0.0.1:8000/"
+BUILDERS = ("mkdocs", "zensical")
+SITE_DIRS = {"mkdocs": "site", "zensical": "site-zensical"}
+SEARCH_INDEX = {"mkdocs": "search/search_index.json", "zensical": "search.json"}
+"""Where each builder writes its search index (Material's lunr index; Zensical's own format)."""
+NO_ZENSICAL = "zensical is not installed in this environment (make installs the version in requirements.lock)"
 
 
 @dataclass
 class Build:
-    """One ``mkdocs build --strict`` of a project copy."""
+    """One build of a project copy."""
 
     root: Path
     """The project copy."""
@@ -35,11 +48,13 @@ class Build:
     """Exit code."""
     output: str
     """stdout and stderr together."""
+    builder: str = "mkdocs"
+    """``mkdocs`` or ``zensical``."""
 
     @property
     def site(self) -> Path:
         """The built site."""
-        return self.root / "site"
+        return self.root / SITE_DIRS[self.builder]
 
     def file(self, url: str) -> Path:
         """The file behind a site URL path such as ``platform/`` or ``feed_rss_created.xml``."""
@@ -71,36 +86,71 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def _env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LABBOOK_SITE_URL": SITE_URL}
+
+
 def mkdocs(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run mkdocs from ``root`` (the project copy), the way ``make site`` does."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LABBOOK_SITE_URL": SITE_URL}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
+        [sys.executable, "-m", "mkdocs", *args], cwd=root, capture_output=True, text=True, timeout=timeout, env=_env()
     )
 
 
-def build(root: Path) -> Build:
-    """``mkdocs build --strict`` of the project copy at ``root`` into ``root/site``."""
-    proc = mkdocs(root, "build", "--strict", "--site-dir", str(root / "site"))
-    return Build(root, proc.returncode, proc.stdout + proc.stderr)
+def zensical(root: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``labbook zensical`` from ``root``, the way ``make site-zensical`` does."""
+    argv = ["zensical", "--site-dir", SITE_DIRS["zensical"], "--build-dir", "build/zensical"]
+    return subprocess.run(
+        [sys.executable, "-m", "labbook", *argv], cwd=root, capture_output=True, text=True, timeout=timeout, env=_env()
+    )
+
+
+def build(root: Path, builder: str = "mkdocs") -> Build:
+    """Build the project copy at ``root`` with ``builder`` into its site folder."""
+    if builder == "zensical":
+        proc = zensical(root)
+    else:
+        proc = mkdocs(root, "build", "--strict", "--site-dir", str(root / SITE_DIRS["mkdocs"]))
+    return Build(root, proc.returncode, proc.stdout + proc.stderr, builder)
 
 
 def built_ok(result: Build) -> Build:
-    """``result``, after failing the test with mkdocs' output if the build failed or warned."""
-    if result.code != 0 or "WARNING" in result.output:
-        pytest.fail(f"mkdocs build --strict failed (exit {result.code}):\n{result.output[-4000:]}")
+    """``result``, after failing the test with the builder's output if the build failed or warned."""
+    if result.code != 0 or "WARNING" in result.output or "Traceback" in result.output:
+        pytest.fail(f"{result.builder} build failed (exit {result.code}):\n{result.output[-4000:]}")
     return result
 
 
+def needs(builder: str) -> None:
+    """Skip, saying why, when ``builder`` cannot run here."""
+    if builder == "zensical" and not zensical_installed():
+        pytest.skip(NO_ZENSICAL)
+
+
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The example site, built once per session from a copy of the repository."""
-    return built_ok(build(copy_project(tmp_path_factory.mktemp("example") / "project")))
+def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example site built by MkDocs, once per session."""
+    return built_ok(build(copy_project(tmp_path_factory.mktemp("example-mkdocs") / "project")))
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example site built by Zensical, once per session."""
+    needs("zensical")
+    return built_ok(build(copy_project(tmp_path_factory.mktemp("example-zensical") / "project"), "zensical"))
+
+
+@pytest.fixture(params=BUILDERS)
+def example_site(request: pytest.FixtureRequest) -> Build:
+    """The example site, once per builder: the test runs against both."""
+    return request.getfixturevalue(f"{request.param}_site")
+
+
+@pytest.fixture(params=BUILDERS)
+def builder(request: pytest.FixtureRequest) -> str:
+    """Each builder in turn (Zensical skipped, saying why, when absent)."""
+    needs(request.param)
+    return request.param
 
 
 @pytest.fixture

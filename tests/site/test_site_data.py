@@ -1,18 +1,19 @@
-"""Loading what a site build reads: folders from mkdocs.yml, reports, drafts, once per build (no mkdocs build)."""
+"""Loading what a site build reads: reports, every problem at once, inputs as they are now (no site build).
+
+Where the folders come from and whether drafts are in the build: ``test_site_settings.py``.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from labbook.errors import BadInput
 from labbook.formats.json import render_json
-from labbook.load import site as site_module
 from labbook.load.reports import load_report, load_reports
-from labbook.load.site import SitePaths, drafts_in_build, load_site, site_data, site_paths
+from labbook.load.site import SitePaths, load_site
 from labbook.models.report import Finding, Report
 from tests.conftest import ROOT
 
@@ -64,20 +65,6 @@ def test_schema_errors_carry_the_line(tmp_path: Path, monkeypatch: pytest.Monkey
     assert line.startswith("flux.json:6:19: generated_at: got 'yesterday' (expected")
 
 
-def test_folders_come_from_extra_labbook_relative_to_the_config(tmp_path: Path) -> None:
-    config = tmp_path / "site" / "mkdocs.yml"
-    paths = site_paths(config, {"labbook": {"reports": "out/reports"}})
-    assert paths == SitePaths(
-        inventory=tmp_path / "site" / "inventory",
-        journal=tmp_path / "site" / "journal",
-        reports=tmp_path / "site" / "out" / "reports",
-    )
-    with pytest.raises(BadInput, match=r"extra\.labbook: unknown key 'report'"):
-        site_paths(config, {"labbook": {"report": "x"}})
-    with pytest.raises(BadInput, match=r"extra.labbook.journal: got 3 \(expected a folder path\)"):
-        site_paths(config, {"labbook": {"journal": 3}})
-
-
 def test_load_site_collects_problems_from_every_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "journal").mkdir()
@@ -91,54 +78,6 @@ def test_load_site_collects_problems_from_every_source(tmp_path: Path, monkeypat
         "journal/2026-01-01-x.md:2:1: date: missing required key 'date' (expected it to be set)",
         "reports/flux.json:1:1: got a list (expected a labbook_report: 1 object)",
     ]
-
-
-def blog(draft: bool, is_serve: bool, draft_on_serve: bool = True) -> SimpleNamespace:
-    return SimpleNamespace(config=SimpleNamespace(draft=draft, draft_on_serve=draft_on_serve), is_serve=is_serve)
-
-
-@pytest.mark.parametrize(
-    ("plugins", "expected"),
-    [
-        ({"material/blog": blog(False, False)}, False),
-        ({"material/blog": blog(False, True)}, True),
-        ({"material/blog": blog(False, True, draft_on_serve=False)}, False),
-        ({"material/blog": blog(True, False)}, True),
-        ({"material/blog #2": blog(True, False)}, True),
-        ({}, False),
-    ],
-    ids=["build", "serve", "serve-without-drafts", "draft-true", "second-instance", "no-blog"],
-)
-def test_drafts_follow_the_blog_plugin(plugins: dict, expected: bool) -> None:
-    assert drafts_in_build(SimpleNamespace(plugins=plugins)) is expected
-
-
-class FakeConfig(dict):
-    """Just enough of MkDocsConfig: a mapping with ``config_file_path`` and ``plugins``."""
-
-    def __init__(self) -> None:
-        super().__init__(extra={"labbook": {}})
-        self.config_file_path = str(ROOT / "mkdocs.yml")
-        self.docs_dir = str(ROOT / "docs")
-        self.plugins = {}
-
-
-def test_site_data_loads_once_per_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    real = site_module.load_site
-
-    def counting(paths, drafts=False):
-        calls.append(paths)
-        return real(paths, drafts)
-
-    monkeypatch.setattr(site_module, "load_site", counting)
-    first = FakeConfig()
-    data = site_data(first)
-    assert site_data(first) is data and len(calls) == 1  # every page of one build shares it
-    assert len(data.inventory.hardware.nodes) == 3 and not data.drafts
-    assert data.paths.docs == ROOT / "docs" and sorted(data.now.docs or {})[0] == "index.md"
-    site_data(FakeConfig())  # a new build (mkdocs serve rebuild) loads afresh
-    assert len(calls) == 2
 
 
 def test_the_build_sees_the_inputs_as_they_are_now(tmp_path: Path) -> None:

@@ -1,15 +1,17 @@
-"""Across every built page: internal links and anchors resolve, nothing loads from another host."""
+"""Across every built page, from both builders: internal links and anchors resolve, nothing loads from another host."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.site.conftest import Build
+from labbook.site.links import check_links
+from tests.conftest import run_labbook
+from tests.site.conftest import SITE_URL, Build, build, built_ok
 from tests.site.html import Element, parse
 
 pytestmark = pytest.mark.site
@@ -39,23 +41,9 @@ LOADING_RELS = {
 }
 
 
-def url_of(build: Build, path: Path) -> str:
-    rel = path.relative_to(build.site).as_posix()
-    return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-
-
 @cache
 def _parsed(path: Path) -> Element:
     return parse(path.read_text(encoding="utf-8"))
-
-
-def ids_of(path: Path) -> set[str]:
-    return {el.attrs["id"] for el in _parsed(path).iter() if "id" in el.attrs}
-
-
-def target_file(build: Build, url_path: str) -> Path:
-    path = build.site / unquote(url_path).lstrip("/")
-    return path / "index.html" if url_path.endswith("/") or path.is_dir() else path
 
 
 def is_foreign(url: str) -> bool:
@@ -64,25 +52,59 @@ def is_foreign(url: str) -> bool:
 
 
 def test_every_internal_link_and_anchor_resolves(example_site: Build) -> None:
-    broken = []
-    checked = 0
-    for path in example_site.html_files():
-        if path.name == "404.html":  # links are absolute to site_url by design
-            continue
-        page_url = url_of(example_site, path)
-        for a in _parsed(path).iter("a"):
-            href = a.attrs.get("href")
-            if not href or href.startswith(("mailto:",)) or is_foreign(href):
-                continue
-            full = urlsplit(urljoin(page_url, href))
-            target = target_file(example_site, full.path)
-            checked += 1
-            if not target.is_file():
-                broken.append(f"{page_url}: {href} -> {full.path} (no such file)")
-            elif full.fragment and target.suffix == ".html" and unquote(full.fragment) not in ids_of(target):
-                broken.append(f"{page_url}: {href} -> #{full.fragment} not in {full.path}")
-    assert checked > 200
-    assert broken == []
+    """``labbook check-links`` on the built site: pages, feeds and sitemap, every generated link included."""
+    result = check_links(example_site.site, SITE_URL)
+    assert result.pages >= 14 and result.checked > 500
+    assert [str(b) for b in result.broken] == []
+
+
+def test_the_link_check_command_on_both_builds(example_site: Build) -> None:
+    done = run_labbook("check-links", str(example_site.site), "--site-url", SITE_URL)
+    assert done.code == 0, done.out + done.err
+    assert done.out.startswith("ok: ") and "in-site links in" in done.out
+
+
+def write(root: Path, rel: str, html: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><body>{html}</body></html>", encoding="utf-8")
+
+
+def test_the_link_check_finds_every_kind_of_broken_link(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(
+        site,
+        "index.html",
+        '<h1 id="top">Home</h1><a href="page/">ok</a><a href="page/#there">ok</a>'
+        '<a href="page/#nowhere">bad anchor</a><a href="missing/">bad page</a><a href="../../etc/passwd">out</a>'
+        '<a href="https://example.org/x">foreign</a><a href="mailto:x@y">mail</a><a href="#top">self</a>'
+        '<a href="http://127.0.0.1:8000/page/">absolute ok</a><a href="http://127.0.0.1:8000/gone/">absolute bad</a>'
+        '<img src="img.png"><script src="/app.js"></script><a href="#">top</a><a name="legacy"></a>',
+    )
+    write(site, "page/index.html", '<h2 id="there">There</h2><a href="../#legacy">named anchor</a>')
+    (site / "app.js").write_text("", encoding="utf-8")
+    (site / "feed_rss_created.xml").write_text(
+        "<rss><channel><item><link>http://127.0.0.1:8000/page/</link></item>"
+        "<item><link>http://127.0.0.1:8000/no-post/</link></item>"
+        "<item><link>https://elsewhere.example/post/</link></item></channel></rss>",
+        encoding="utf-8",
+    )
+    result = check_links(site, SITE_URL)
+    assert [str(b) for b in result.broken] == [
+        "feed_rss_created.xml: http://127.0.0.1:8000/no-post/: no such file no-post/index.html",
+        "feed_rss_created.xml: https://elsewhere.example/post/: not under the site URL http://127.0.0.1:8000/",
+        "index.html: ../../etc/passwd: no such file etc/passwd",
+        "index.html: http://127.0.0.1:8000/gone/: no such file gone/index.html",
+        "index.html: img.png: no such file img.png",
+        "index.html: missing/: no such file missing/index.html",
+        "index.html: page/#nowhere: no element with id 'nowhere' in page/index.html",
+    ]
+    without_url = check_links(site)
+    assert "index.html: http://127.0.0.1:8000/gone/: no such file gone/index.html" not in map(str, without_url.broken)
+    done = run_labbook("check-links", str(site), "--site-url", SITE_URL)
+    assert done.code == 1
+    assert done.out.splitlines()[-1] == f"7 broken: {result.checked} in-site links in 2 pages checked"
+    assert run_labbook("check-links", str(tmp_path / "nothing")).code == 2
 
 
 def test_no_page_loads_anything_from_another_host(example_site: Build) -> None:
@@ -117,3 +139,23 @@ def test_no_mermaid_and_no_cdn_scripts(example_site: Build) -> None:
         html = path.read_text(encoding="utf-8")
         assert "mermaid" not in html.lower(), path
         assert "unpkg.com" not in html and "cdn.jsdelivr" not in html, path
+
+
+def test_a_broken_link_a_macro_writes_passes_the_builder_and_fails_the_link_check(project: Path, builder: str) -> None:
+    """The builders do not check links a macro writes as HTML; ``check_links`` does, on either build."""
+    (project / "docs" / "odd").mkdir()
+    (project / "docs" / "odd" / "index.md").write_text(
+        "---\nrender_macros: true\n---\n# Odd\n\n"
+        '{{ \'<a href="../nowhere/">gone</a> <a href="../platform/#no-such">x</a>\' }}\n',
+        encoding="utf-8",
+    )
+    config = project / "mkdocs.yml"
+    nav = config.read_text(encoding="utf-8").replace(
+        "  - Status: status.md\n", "  - Status: status.md\n  - Odd: odd/index.md\n"
+    )
+    config.write_text(nav, encoding="utf-8")
+    result = built_ok(build(project, builder))  # the builder is content
+    assert [str(b) for b in check_links(result.site, SITE_URL).broken] == [
+        "odd/index.html: ../nowhere/: no such file nowhere/index.html",
+        "odd/index.html: ../platform/#no-such: no element with id 'no-such' in platform/index.html",
+    ]
