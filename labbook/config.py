@@ -20,6 +20,7 @@ drift flux`` stops and says so: there is no built-in default repository.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class FluxSource(Model):
     """Checked-out Flux repository, relative to ``labbook.yaml``."""
     path: str | None = Field(default=None, min_length=1)
     """Cluster entry point inside the repository, e.g. ``clusters/homelab``; auto-detected when absent."""
+    source: str | None = Field(default=None, pattern=r"^[A-Za-z]+/[a-z0-9][-a-z0-9]*/[a-z0-9][-.a-z0-9]*$")
+    """The Flux source that is this repository (``KIND/NAMESPACE/NAME``), when the reader cannot tell."""
 
 
 class ClusterSource(Model):
@@ -120,9 +123,30 @@ def _flux(args: argparse.Namespace, config: ProjectConfig | None, base: Path, re
                 f"run from the folder that holds {CONFIG_FILE}, or give --repo",
             )
         ]
-    if args.path is None and flux is not None and flux.path and _same(Path(args.repo), base / flux.repo):
-        args.path = flux.path
+    if flux is not None and _same(Path(args.repo), base / flux.repo):
+        if args.path is None and flux.path:
+            args.path = flux.path
+        if getattr(args, "source", None) is None and flux.source:
+            args.source = flux.source
     return []
+
+
+def config_text(repo: Path, path: str | None, source: str | None, base: Path) -> str:
+    """A ``labbook.yaml`` naming one Flux repository (as ``labbook init --from-flux`` writes it)."""
+    try:
+        shown = Path(os.path.relpath(repo.resolve(), base.resolve())).as_posix()
+    except ValueError:  # another drive
+        shown = repo.resolve().as_posix()
+    lines = [
+        "# What this project's checks read (paths relative to this file), written by `labbook init --from-flux`.",
+        "# The command line wins: --repo/--path replace flux:. Add `cluster:` (snapshot:, context: or",
+        "# in_cluster: true) for `labbook drift cluster`.",
+        "flux:",
+        f"  repo: {json.dumps(shown)}",
+    ]
+    lines += [f"  path: {json.dumps(path)}"] if path else []
+    lines += [f"  source: {json.dumps(source)}"] if source else []
+    return "\n".join(lines) + "\n"
 
 
 def _cluster(args: argparse.Namespace, config: ProjectConfig | None, base: Path) -> None:

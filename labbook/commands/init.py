@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from labbook.config import CONFIG_FILE, config_text
 from labbook.errors import BadInput, Collector, Problem
 from labbook.files import atomic_write, display
 from labbook.load.errors import problems_from_validation
@@ -118,5 +119,20 @@ def run(args: argparse.Namespace, collected: Collector) -> int:
     print(f"wrote {shown['hardware']}, {shown['rdma']} and {shown['site']}: fill them in")
     for line in observed.header:
         print(line)
+    _project(args, repo, found.entry)
     collected.warn(observed.warnings)
     return 0
+
+
+def _project(args: argparse.Namespace, repo: Path, entry: str) -> None:
+    """The rest of a project that validates and checks without flags: ``journal/`` and ``labbook.yaml``."""
+    journal = Path(args.journal)
+    if not journal.exists():
+        journal.mkdir(parents=True)
+        print(f'created {display(journal)}/ for journal entries (`labbook new "Title"` writes one)')
+    config = Path(getattr(args, "config", None) or CONFIG_FILE)
+    if config.exists():
+        print(f"kept {display(config)}: check that its flux: repo names {display(repo)}")
+        return
+    atomic_write(config, config_text(repo, entry or None, args.source, config.parent))
+    print(f"wrote {display(config)}: `labbook drift flux` now checks {display(repo)} ({entry or '.'})")

@@ -45,7 +45,7 @@ def test_a_broken_config_is_located(cli, tmp_path: Path) -> None:
         "labbook.yaml:1:1: flux.repo: missing required key 'repo' (expected it to be set)"
     )
     assert result.err.splitlines()[1] == (
-        "labbook.yaml:2:3: flux.rpeo: unknown key 'rpeo' (did you mean 'repo'? expected one of: path, repo)"
+        "labbook.yaml:2:3: flux.rpeo: unknown key 'rpeo' (did you mean 'repo'? expected one of: path, repo, source)"
     )
 
 

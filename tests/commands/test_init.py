@@ -122,3 +122,23 @@ def test_init_needs_a_source_when_the_repository_cannot_tell(tmp_path: Path):
     assert load_inventory(tmp_path / "inv").platform.component("platform-app").helm[0].chart == "app"
     drift = run_labbook("drift", "flux", "--repo", repo, *named, "--inventory", "inv", cwd=tmp_path)
     assert drift.code == 0, drift.out
+
+
+def test_init_leaves_a_project_that_validates_and_checks_without_flags(tmp_path: Path):
+    result = run_labbook("init", "--from-flux", str(ROOT / "examples/flux"), cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "created journal/ for journal entries" in result.out
+    assert "wrote labbook.yaml: `labbook drift flux` now checks" in result.out
+    config = (tmp_path / "labbook.yaml").read_text()
+    assert "\nflux:\n  repo: " in config and '\n  path: "clusters/homelab"\n' in config
+    assert run_labbook("validate", cwd=tmp_path).code == 0
+    drift = run_labbook("drift", "flux", cwd=tmp_path)
+    assert (drift.code, drift.out.splitlines()[-1]) == (0, "in sync: 25 subjects checked, 1 warning")
+
+
+def test_init_keeps_an_existing_project_config(tmp_path: Path):
+    (tmp_path / "labbook.yaml").write_text("flux:\n  repo: elsewhere\n")
+    result = run_labbook("init", "--from-flux", str(ROOT / "examples/flux"), cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "kept labbook.yaml: check that its flux: repo names " in result.out
+    assert (tmp_path / "labbook.yaml").read_text() == "flux:\n  repo: elsewhere\n"
