@@ -14,7 +14,7 @@ from labbook.models.rdma import Link
 from labbook.render import pages
 from labbook.render.capabilities import mark
 from labbook.render.journal import related_list
-from labbook.render.text import boxed, bullets, code, ident, join_words, md, num, plural, rel, table
+from labbook.render.text import boxed, bullets, code, ident, join_words, md, num, plural, prose, rel, table
 
 
 def cpu_text(node: Node) -> str:
@@ -77,10 +77,10 @@ def hardware_table(inv: Inventory, page: str = pages.HOME) -> str:
             [
                 f"[{ident(node.name)}]({rel(page, pages.HARDWARE, node.name)})",
                 md(node.kind),
-                md(cpu_text(node)),
+                prose(cpu_text(node)),
                 md(memory_text(node)),
                 md(roles_text(node)),
-                md("; ".join(gpu_text(g) for g in node.gpus)) or "—",
+                prose("; ".join(gpu_text(g) for g in node.gpus)) if node.gpus else "—",
                 f"~{num(node.fp4_pflops)}" if node.gpus else "—",
                 code(node.arch),
             ]
