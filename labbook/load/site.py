@@ -84,7 +84,7 @@ def load_site(paths: SitePaths, drafts: bool = False) -> SiteData:
     problems: list[Problem | str] = []
     inventory = journal = None
     reports: dict[str, Report | None] = {}
-    now = read_inputs(paths.inventory, paths.docs)  # first: what the pages will be built from
+    now = read_inputs(paths.inventory, paths.docs, paths.journal)  # first: what the pages are built from
     try:
         inventory = load_inventory(paths.inventory)
     except BadInput as exc:
