@@ -187,8 +187,10 @@ class Timeline:
         read = self._reads.get("inventory")
         sha = read.as_of(date) if read else None
         facts: Facts = {}
+        nodes: list[str] = []
         if read is not None and sha is not None:
             at = read.facts_at(sha)
+            nodes = [s.partition("/")[2] for s in at if s.startswith("node/")]
             for ref in refs:
                 for subject in (f"node/{ref}", f"component/{ref}"):
                     if subject in at:
@@ -196,7 +198,9 @@ class Timeline:
         wanted = set(refs)
         since = [c for c in self.since(date) if wanted & set(c.refs)]
         commit = read.records[sha].commit if read is not None and sha is not None else None
-        return LabAsOf(date=date, commit=commit_ref(commit) if commit else None, facts=facts, since=since)
+        return LabAsOf(
+            date=date, commit=commit_ref(commit) if commit else None, facts=facts, nodes=nodes, since=since
+        )
 
     def since(self, date: dt.date | None) -> list[Change]:
         """Changes made after the last commit on or before ``date`` (every change for None), oldest first.

@@ -34,6 +34,8 @@ class SitePaths:
     """Drift reports folder (``make check`` writes it)."""
     docs: Path | None = None
     """The site's docs folder (``docs_dir``), whose pages the docs check judges."""
+    project: Path | None = None
+    """The project config (``labbook.yaml``) whose ``history:`` names the Git history the site shows."""
 
 
 @dataclass(frozen=True)
