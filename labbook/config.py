@@ -85,6 +85,9 @@ class HistorySource(Model):
     flux: str | Literal[False] | None = None
     """A checked-out Flux repository folder whose history is read too, relative to ``labbook.yaml``
     (default: ``flux.repo``; ``false``: none)."""
+    note: str | None = Field(default=None, min_length=1)
+    """A word for readers about this history, shown on the Changes page (for an example history:
+    that it is one)."""
 
 
 class ProjectConfig(Model):
@@ -94,8 +97,9 @@ class ProjectConfig(Model):
     """The Flux repository ``drift flux``, ``flux list`` and ``drift cluster`` (for its labels) read."""
     cluster: ClusterSource | None = None
     """The cluster ``drift cluster`` and ``snapshot`` read."""
-    history: HistorySource | None = None
-    """Whose Git history is read for the lab through time (default: the inventory's own repository)."""
+    history: HistorySource | Literal[False] | None = None
+    """Whose Git history is read for the lab through time (default: the inventory's own repository;
+    ``false``: none, and the site is built without the history parts)."""
 
 
 @dataclass(frozen=True)
@@ -108,10 +112,16 @@ class HistoryPaths:
     """The Flux repository folder, or None."""
 
 
-def history_paths(config: ProjectConfig | None, base: Path, inventory: Path) -> HistoryPaths:
+HISTORY_OFF = "history: false in labbook.yaml turns the lab's history off"
+"""Why there is no history when the project config says so."""
+
+
+def history_paths(config: ProjectConfig | None, base: Path, inventory: Path) -> HistoryPaths | None:
     """The folders whose history is read: ``history:`` of ``config`` (found in ``base``), else ``inventory``
-    and ``flux.repo``."""
+    and ``flux.repo``; None when ``history: false``."""
     history = config.history if config else None
+    if history is False:
+        return None
     inv = base / history.inventory if history and history.inventory else inventory
     flux: Path | None = None
     if history is not None and history.flux is not None:
@@ -205,14 +215,16 @@ def _cluster(args: argparse.Namespace, config: ProjectConfig | None, base: Path)
 
 
 def _history(args: argparse.Namespace, config: ProjectConfig | None, base: Path) -> None:
-    """``args.history``: the folders whose history the command reads. ``--inventory`` given on the command
-    line wins over ``history.inventory``, ``--repo`` over ``history.flux``."""
+    """``args.history``: the folders whose history the command reads (None: ``history: false``).
+    ``--inventory`` given on the command line wins over ``history.inventory``, ``--repo`` over
+    ``history.flux``."""
     inventory = Path(args.inventory)
     found = history_paths(config, base, inventory)
-    if not isinstance(args.inventory, Default):
-        found = HistoryPaths(inventory, found.flux)
+    given = not isinstance(args.inventory, Default)
+    if given:
+        found = HistoryPaths(inventory, found.flux if found else None)
     repo = getattr(args, "repo", None)
-    if repo is not None:
+    if repo is not None and found is not None:
         found = HistoryPaths(found.inventory, Path(repo))
     args.history = found
 

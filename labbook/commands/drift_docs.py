@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from labbook.commands._emit import emit
+from labbook.config import HISTORY_OFF
 from labbook.drift.docs import compare_docs, terms
 from labbook.errors import Collector
 from labbook.load.inputs import read_inputs
@@ -36,9 +37,12 @@ def _journal(args: argparse.Namespace, inventory: Inventory, found: Collector) -
     if journal is None or not journal.entries:
         return JournalProse()
     from labbook.history import read_history
+    from labbook.history.inventory import InventoryOn
     from labbook.sources.prose import page
     from labbook.sources.prose.journal import read_journal_prose
 
+    if args.history is None:
+        return read_journal_prose(journal.entries, folder, lambda day: InventoryOn(day, why=HISTORY_OFF), page)
     timeline = read_history(args.history.inventory, None)
     return read_journal_prose(journal.entries, folder, timeline.inventory_on, page)
 

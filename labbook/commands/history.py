@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from labbook.config import HISTORY_OFF
 from labbook.errors import BadInput, Collector, Problem
 from labbook.history import read_history
 from labbook.load.inventory import load_inventory
@@ -35,6 +36,8 @@ def _since(value: str | None) -> dt.date | None:
 def run(args: argparse.Namespace, found: Collector) -> int:
     """Print the timeline; 0 when read (even in part), 2 when no history can be read."""
     since = _since(args.since)
+    if args.history is None:
+        raise BadInput(f"labbook.yaml: {HISTORY_OFF} (remove it, or pass --inventory)")
     inventory, flux = args.history.inventory, args.history.flux
     if not inventory.is_dir():
         raise BadInput(f"{inventory.as_posix()}: inventory folder not found (expected a folder of YAML files)")

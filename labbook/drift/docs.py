@@ -193,8 +193,7 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             count,
             facts.hardware,
-            f"{who} says {value} × {figure.of}, but the inventory{facts.at} has {count} "
-            f"(expected {count}{facts.hint})",
+            f"{who} says {value} × {figure.of}, but the inventory{facts.at} has {count} (expected {count}{facts.hint})",
         )
     if kind == "link_gbps":
         if any(_same(value, speed) for speed in facts.links.values()):

@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labbook.errors import Problem
 from labbook.history import cache as cache_mod
 from labbook.history.build import Builder, Record, State
 from labbook.history.differ import commit_ref
 from labbook.history.git import FETCH_FIX, NotARepo, open_repo
 from labbook.history.inventory import InventoryOn, inventory_at
 from labbook.history.sources import SOURCES, InventorySource, Source
-from labbook.errors import Problem
 from labbook.models.history import Change, Facts, History, HistoryWarning, LabAsOf, Origin, RepoStatus
 from labbook.models.inventory import Inventory
 
@@ -198,9 +198,7 @@ class Timeline:
         wanted = set(refs)
         since = [c for c in self.since(date) if wanted & set(c.refs)]
         commit = read.records[sha].commit if read is not None and sha is not None else None
-        return LabAsOf(
-            date=date, commit=commit_ref(commit) if commit else None, facts=facts, nodes=nodes, since=since
-        )
+        return LabAsOf(date=date, commit=commit_ref(commit) if commit else None, facts=facts, nodes=nodes, since=since)
 
     def since(self, date: dt.date | None) -> list[Change]:
         """Changes made after the last commit on or before ``date`` (every change for None), oldest first.

@@ -1,4 +1,5 @@
-"""What a check judges, as digests: the inventory files, the docs pages and the journal entries (:class:`~labbook.models.report.Inputs`).
+"""What a check judges, as digests: the inventory files, the docs pages and the journal entries
+(:class:`~labbook.models.report.Inputs`).
 
 A drift command records them in its report before it reads anything; the site
 computes them again at build time and calls a report *stale* when they differ.

@@ -102,6 +102,35 @@ def changes_page(
     return "\n".join(out)
 
 
+def changes_file(
+    history: History | None,
+    inventory: Inventory | None,
+    journal: Journal | None,
+    drafts: bool = False,
+    notice: str | None = None,
+    source: str = "inventory",
+    note: str | None = None,
+) -> str:
+    """The whole Changes page: title, where the history comes from, ``note`` (the project config's word on
+    it), then :func:`changes_page`; without history, only why."""
+    out = ["# Changes\n"]
+    if history is None:
+        out.append(f'!!! warning "No history in this build"\n\n    {md(notice or "history was not read")}\n')
+        return "\n".join(out)
+    read = [r for r in history.repos if r.readable]
+    flux = " and of the Flux repository" if any(r.origin == "flux" for r in read) else ""
+    tip = next((r.head for r in read if r.origin == "inventory" and r.head), None)
+    upto = f", up to commit {code(tip[:7])}" if tip else ""
+    out.append(
+        f"What changed in the lab, month by month, newest first: read from the Git history of {code(source)}"
+        f"{flux}{upto}. A component or node links its section on the Platform or Hardware page.\n"
+    )
+    if note:
+        out.append(f'!!! note "About this history"\n\n    {md(note)}\n')
+    out.append(changes_page(history, inventory, journal, CHANGES, drafts, notice))
+    return "\n".join(out)
+
+
 def _versions(facts: dict[str, str]) -> str:
     seen: list[str] = []
     for key, value in facts.items():
@@ -131,6 +160,8 @@ def entry_box(as_of: LabAsOf, page: str, inventory: Inventory | None = None) -> 
         body.append(f"The history read starts after {as_of.date.isoformat()}.")
     else:
         body.append(f"As of commit {code(as_of.commit.short)} ({as_of.commit.day.isoformat()}).")
+        if as_of.nodes:
+            body.append("**Nodes:** " + ", ".join(_ref_links(as_of.nodes, inventory, page)))
         rows = []
         for subject, facts in as_of.facts.items():
             kind, _, ident = subject.partition("/")

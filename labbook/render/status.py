@@ -90,7 +90,9 @@ def _stale_why(report: Report, changed: list[str]) -> str:
     if report.inputs is None:
         return "this report does not record what it checked (an older labbook wrote it): run <code>make check</code>"
     folders = {c.partition("/")[0] for c in changed}
-    what = "the inventory" if "inventory" in folders else "the docs" if "docs" in folders or not folders else "the journal"
+    what = (
+        "the inventory" if "inventory" in folders else "the docs" if "docs" in folders or not folders else "the journal"
+    )
     files = ", ".join(code(c) for c in changed)
     return f"{what} changed after the last check ({files}): run <code>make check</code>"
 

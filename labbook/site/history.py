@@ -11,10 +11,11 @@ content step puts that line on the Changes page, and each builder reports it onc
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from labbook.config import history_paths, read_config
+from labbook.config import HISTORY_OFF, history_paths, read_config
 from labbook.errors import BadInput
 from labbook.history import Timeline, read_history
 from labbook.load.site import SitePaths
@@ -30,6 +31,19 @@ class SiteHistory:
     """Why history is missing or partial, with the fix; None when it was read whole."""
     source: str = ""
     """The inventory folder whose history it is, as shown to people."""
+    note: str | None = None
+    """``history.note`` of the project config: a word for readers about this history."""
+
+    def said(self) -> str | None:
+        """The one line a builder says about it per build, or None when history was read whole."""
+        if self.notice is None:
+            return None
+        then = (
+            "the site is built without the history parts"
+            if self.timeline is None
+            else "the history parts show what was read"
+        )
+        return f"{self.notice}: {then}"
 
 
 NOT_READ = SiteHistory(None, "history was not read for this build")
@@ -46,13 +60,12 @@ def read_site_history(paths: SitePaths) -> SiteHistory:
             raise BadInput(problems)
     base = project.parent if project is not None else Path(".")
     where = history_paths(config, base, paths.inventory)
+    if where is None:
+        return SiteHistory(None, HISTORY_OFF)
     timeline = read_history(where.inventory, where.flux)
     shown = where.inventory.as_posix()
     if project is not None:
-        try:
+        with contextlib.suppress(ValueError):
             shown = where.inventory.resolve().relative_to(project.resolve().parent).as_posix()
-        except ValueError:
-            pass
-    if not timeline.available:
-        return SiteHistory(None, timeline.notice(), shown)
-    return SiteHistory(timeline, timeline.notice(), shown)
+    note = config.history.note if config is not None and config.history else None
+    return SiteHistory(timeline if timeline.available else None, timeline.notice(), shown, note)
