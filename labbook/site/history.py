@@ -11,7 +11,7 @@ content step puts that line on the Changes page, and each builder reports it onc
 
 from __future__ import annotations
 
-import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,9 +63,17 @@ def read_site_history(paths: SitePaths) -> SiteHistory:
     if where is None:
         return SiteHistory(None, HISTORY_OFF)
     timeline = read_history(where.inventory, where.flux)
-    shown = where.inventory.as_posix()
-    if project is not None:
-        with contextlib.suppress(ValueError):
-            shown = where.inventory.resolve().relative_to(project.resolve().parent).as_posix()
+    top = project.resolve().parent if project is not None else Path.cwd()
+    # the statuses name each folder as read (absolute here): the site shows it relative to the project
+    notice = timeline.notice()
+    for folder in (where.inventory, where.flux):
+        if notice is not None and folder is not None:
+            notice = notice.replace(folder.as_posix(), _relative(folder, top))
     note = config.history.note if config is not None and config.history else None
-    return SiteHistory(timeline if timeline.available else None, timeline.notice(), shown, note)
+    shown = _relative(where.inventory, top)
+    return SiteHistory(timeline if timeline.available else None, notice, shown, note)
+
+
+def _relative(folder: Path, top: Path) -> str:
+    """``folder`` relative to ``top`` when inside it (with ``..`` when beside it), as shown on the site."""
+    return Path(os.path.relpath(folder.resolve(), top)).as_posix()

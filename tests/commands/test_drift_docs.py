@@ -64,7 +64,17 @@ def test_github_annotations_land_on_the_docs_lines(cli) -> None:
 def test_report_and_output_files(cli, tmp_path: Path) -> None:
     report, output = tmp_path / "reports" / "docs.json", tmp_path / "out" / "docs.xml"
     result = cli(
-        "drift", "docs", "--docs", STALE, "--format", "junit", "--output", str(output), "--report", str(report), *NO_JOURNAL
+        "drift",
+        "docs",
+        "--docs",
+        STALE,
+        "--format",
+        "junit",
+        "--output",
+        str(output),
+        "--report",
+        str(report),
+        *NO_JOURNAL,
     )
     assert result.code == 1
     assert result.out == ""
@@ -108,7 +118,9 @@ def test_a_four_node_tagline_is_found_at_its_line_and_column(cli, inventory_copy
     text = site.read_text(encoding="utf-8")
     site.write_text(text.replace("tagline: homelab", "tagline: four-node homelab"), encoding="utf-8")
     line = text.splitlines().index("tagline: homelab kubernetes & gpu infrastructure") + 1
-    result = cli("drift", "docs", "--docs", IN_SYNC, "--inventory", str(inventory_copy), "--format", "json", *NO_JOURNAL)
+    result = cli(
+        "drift", "docs", "--docs", IN_SYNC, "--inventory", str(inventory_copy), "--format", "json", *NO_JOURNAL
+    )
     assert result.code == 1, result.err
     (finding,) = json.loads(result.out)["findings"]
     assert finding["subject"] == "inventory/site.yaml"
