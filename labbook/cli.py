@@ -162,13 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     add("validate", "validate", "check the inventory and every journal entry", exit_codes(0, 2))
 
     p = add("new", "new", "write a new journal entry (a draft) with its front matter", exit_codes(0, 2))
-    p.add_argument("title", help="entry title")
+    p.add_argument("title", nargs="?", help="entry title (with --from-changes: default 'Changes since SINCE')")
     p.add_argument("--tags", default="", help="comma-separated tags (written lowercase: 'GPU Direct' -> gpu-direct)")
     p.add_argument("--related", default="", help="comma-separated component or node ids")
     p.add_argument("--series", help="series the entry belongs to")
     p.add_argument("--summary", help="one-sentence summary")
     p.add_argument("--date", help="entry date, YYYY-MM-DD (default: today)")
     p.add_argument("--draft", action="store_true", help="accepted for compatibility: a new entry is always a draft")
+    p.add_argument(
+        "--from-changes",
+        nargs="?",
+        const="",
+        metavar="SINCE",
+        help="list the lab's changes (Git history) since SINCE, YYYY-MM-DD (default: the newest entry's date) "
+        "under headings to write under, with related: filled in",
+    )
+    p.set_defaults(sources=("history",))
 
     drift = sub.add_parser("drift", help="compare the docs with a source", description="compare the docs with a source")
     dsub = drift.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)

@@ -215,16 +215,15 @@ def _cluster(args: argparse.Namespace, config: ProjectConfig | None, base: Path)
 
 
 def _history(args: argparse.Namespace, config: ProjectConfig | None, base: Path) -> None:
-    """``args.history``: the folders whose history the command reads (None: ``history: false``).
+    """``args.history``: the folders whose history the command reads (None: ``history: false``, which wins).
     ``--inventory`` given on the command line wins over ``history.inventory``, ``--repo`` over
     ``history.flux``."""
     inventory = Path(args.inventory)
     found = history_paths(config, base, inventory)
-    given = not isinstance(args.inventory, Default)
-    if given:
-        found = HistoryPaths(inventory, found.flux if found else None)
+    if found is not None and not isinstance(args.inventory, Default):
+        found = HistoryPaths(inventory, found.flux)
     repo = getattr(args, "repo", None)
-    if repo is not None and found is not None:
+    if found is not None and repo is not None:
         found = HistoryPaths(found.inventory, Path(repo))
     args.history = found
 

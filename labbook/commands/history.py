@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, found: Collector) -> int:
     """Print the timeline; 0 when read (even in part), 2 when no history can be read."""
     since = _since(args.since)
     if args.history is None:
-        raise BadInput(f"labbook.yaml: {HISTORY_OFF} (remove it, or pass --inventory)")
+        raise BadInput(f"labbook.yaml: {HISTORY_OFF} (remove it to read the history)")
     inventory, flux = args.history.inventory, args.history.flux
     if not inventory.is_dir():
         raise BadInput(f"{inventory.as_posix()}: inventory folder not found (expected a folder of YAML files)")

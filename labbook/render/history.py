@@ -196,7 +196,7 @@ def draft(changes: list[Change]) -> tuple[str, list[str]]:
     out = ["## What changed\n"]
     for label, items in groups.items():
         out.append(f"### {md(label)}\n")
-        out.append(bullets(f"{_when(c)} · {md(c.summary)} ({code(c.commit.short)})" for c in items))
+        out.append(bullets(f"{_when(c)} · {md(c.summary)} (`{c.commit.short}`)" for c in items))
     if not changes:
         out.append("No changes recorded in this period.\n")
     out.append("## What happened\n")
