@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from labbook.site.zensical import installed as zensical_installed
-from tests.site.conftest import example_project
 from tests.conftest import CHROMIUM, ROOT
+from tests.site.conftest import example_project
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip
