@@ -52,15 +52,14 @@ def _ref_links(refs: Iterable[str], inventory: Inventory | None, page: str) -> l
     return out
 
 
-def change_line(change: Change, inventory: Inventory | None, page: str) -> str:
-    """``**2025-12-01** · Cilium: cilium 1.18.3 → 1.18.4 · [Cilium](…) · `abc1234` Author``."""
-    parts = [f"**{_when(change)}**", md(change.summary)]
-    links = _ref_links(change.refs, inventory, page)
-    if links:
-        parts.append(" ".join(links))
+def change_line(change: Change) -> str:
+    """``2025-12-01 · Cilium: cilium 1.18.3 → 1.18.4 · `abc1234` Author``.
+
+    Plain text but for the commit id: a month of a busy lab has hundreds of these, and each inline
+    construct costs the builder's Markdown parser (``bench/site_history.py``); the links are once
+    per month, in :func:`changes_page`."""
     origin = " (Flux)" if change.origin == "flux" else ""
-    parts.append(f"{code(change.commit.short)} {md(change.commit.author)}{origin}")
-    return " · ".join(parts)
+    return f"{_when(change)} · {md(change.summary)} · `{change.commit.short}` {md(change.commit.author)}{origin}"
 
 
 def _month_entries(journal: Journal | None, year: int, month: int, drafts: bool) -> list[JournalEntry]:
@@ -79,7 +78,8 @@ def changes_page(
     notice: str | None = None,
 ) -> str:
     """The Changes page body: one section per month, newest first; each lists that month's journal
-    entries, then its changes. ``notice`` (why history is missing or partial) goes on top."""
+    entries, the components and nodes it changed (each linking its section), then its changes.
+    ``notice`` (why history is missing or partial) goes on top."""
     out = []
     if notice:
         out.append(f'!!! warning "History incomplete"\n\n    {md(notice)}\n')
@@ -97,7 +97,10 @@ def changes_page(
         if entries:
             section.append("**Journal:** " + " · ".join(entry_link(e, page) for e in entries) + "\n")
         changes = months[(year, month)]
-        section.append(bullets(change_line(c, inventory, page) for c in changes) if changes else "No changes.\n")
+        changed = _ref_links(dict.fromkeys(ref for c in changes for ref in c.refs), inventory, page)
+        if changed:
+            section.append("**Changed:** " + " · ".join(changed) + "\n")
+        section.append(bullets(change_line(c) for c in changes) if changes else "No changes.\n")
         out.append("\n".join(section))
     return "\n".join(out)
 
