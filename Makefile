@@ -17,7 +17,10 @@ REPORTS := reports
 SITE_URL = $${LABBOOK_SITE_URL:-http://127.0.0.1:8000/}
 PYTEST_ARGS ?= -n auto
 
-.PHONY: site site-zensical site-url check test serve lint tools lock bench clean
+EXAMPLE_HISTORY := build/example-history
+EXAMPLE_STAMP := $(EXAMPLE_HISTORY)/.labbook-example-history
+
+.PHONY: site site-zensical site-url check test serve lint tools lock bench clean example-history
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +28,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
+## example-history: the example Git history of the inventory the site shows (labbook.yaml, history:),
+## rebuilt whenever the inventory or the script changes: the same commits on every machine
+example-history: $(EXAMPLE_STAMP)
+
+$(EXAMPLE_STAMP): $(STAMP) examples/history/make_history.py $(wildcard inventory/*.yaml)
+	$(BIN)/python examples/history/make_history.py --out $(EXAMPLE_HISTORY)
+
 ## check: validate, then every drift check against the sources labbook.yaml names; reports land in reports/
-check: $(STAMP)
+check: $(STAMP) $(EXAMPLE_STAMP)
 	$(BIN)/labbook validate
 	$(BIN)/labbook drift flux --report $(REPORTS)/flux.json
 	$(BIN)/labbook drift cluster --report $(REPORTS)/cluster.json
@@ -55,7 +65,7 @@ site-url:
 	esac
 
 ## serve: preview with live reload of docs/, journal/, inventory/, macros/ and reports/ (drafts shown)
-serve: $(STAMP)
+serve: $(STAMP) $(EXAMPLE_STAMP)
 	mkdir -p $(REPORTS)
 	$(BIN)/mkdocs serve
 
@@ -93,4 +103,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf site site-zensical build/zensical $(REPORTS) $(TOOLS) .pytest_cache .hypothesis
+	rm -rf site site-zensical build/zensical $(EXAMPLE_HISTORY) $(REPORTS) $(TOOLS) .pytest_cache .hypothesis

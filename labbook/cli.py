@@ -20,6 +20,7 @@ from typing import TextIO
 
 from labbook import __version__
 from labbook.errors import EXIT_BAD_INPUT, EXIT_OK, Collector, LabbookError, Problem
+from labbook.options import Default
 
 FORMATS = ("text", "json", "github", "markdown", "junit")
 
@@ -61,8 +62,10 @@ class _Parser(argparse.ArgumentParser):
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     g = common.add_argument_group("common options")
-    g.add_argument("--inventory", metavar="DIR", default="inventory", help="inventory folder (default: inventory/)")
-    g.add_argument("--journal", metavar="DIR", default="journal", help="journal folder (default: journal/)")
+    g.add_argument(
+        "--inventory", metavar="DIR", default=Default("inventory"), help="inventory folder (default: inventory/)"
+    )
+    g.add_argument("--journal", metavar="DIR", default=Default("journal"), help="journal folder (default: journal/)")
     g.add_argument(
         "--config", metavar="FILE", help="project config naming the sources (default: labbook.yaml, when present)"
     )
@@ -159,13 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     add("validate", "validate", "check the inventory and every journal entry", exit_codes(0, 2))
 
     p = add("new", "new", "write a new journal entry (a draft) with its front matter", exit_codes(0, 2))
-    p.add_argument("title", help="entry title")
+    p.add_argument("title", nargs="?", help="entry title (with --from-changes: default 'Changes since SINCE')")
     p.add_argument("--tags", default="", help="comma-separated tags (written lowercase: 'GPU Direct' -> gpu-direct)")
     p.add_argument("--related", default="", help="comma-separated component or node ids")
     p.add_argument("--series", help="series the entry belongs to")
     p.add_argument("--summary", help="one-sentence summary")
     p.add_argument("--date", help="entry date, YYYY-MM-DD (default: today)")
     p.add_argument("--draft", action="store_true", help="accepted for compatibility: a new entry is always a draft")
+    p.add_argument(
+        "--from-changes",
+        nargs="?",
+        const="",
+        metavar="SINCE",
+        help="list the lab's changes (Git history) since SINCE, YYYY-MM-DD (default: the newest entry's date) "
+        "under headings to write under, with related: filled in",
+    )
+    p.set_defaults(sources=("history",))
 
     drift = sub.add_parser("drift", help="compare the docs with a source", description="compare the docs with a source")
     dsub = drift.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)
@@ -192,14 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "docs",
         "drift_docs",
-        "check figures, node names and capability claims in docs/ and the inventory's prose "
-        "(journal entries are history: not checked)",
+        "check figures, node names and capability claims in docs/ and the inventory's prose against the "
+        "inventory, and in each journal entry against the inventory as of its date (from Git history)",
         exit_codes(0, 1, 2),
         dsub,
     )
     p.add_argument("--docs", metavar="DIR", default="docs", help="docs folder (default: docs/)")
     _report_opts(p)
-    p.set_defaults(folders=(("docs", "a folder of markdown pages"),))
+    p.set_defaults(folders=(("docs", "a folder of markdown pages"),), sources=("history",))
 
     flux = sub.add_parser("flux", help="inspect a Flux repository offline", description="inspect a Flux repository")
     fsub = flux.add_subparsers(dest="flux_command", metavar="COMMAND", parser_class=_Parser, required=True)
@@ -228,7 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
         "list the lab's meaningful changes from the Git history of the inventory",
         exit_codes(0, 2),
     )
-    p.add_argument("--repo", metavar="DIR", help="also read the history of this checked-out Flux repository folder")
+    p.add_argument(
+        "--repo",
+        metavar="DIR",
+        help="also read the history of this checked-out Flux repository folder (default: history.flux, else "
+        "flux.repo in labbook.yaml)",
+    )
     p.add_argument("--since", metavar="DATE", help="only changes committed on or after DATE (YYYY-MM-DD)")
     p.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
@@ -236,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-cache", action="store_true", help="read every commit again (default: cache in .cache/labbook/)"
     )
+    p.set_defaults(sources=("history",))
 
     p = add(
         "zensical",

@@ -7,6 +7,9 @@ At the root of the repository that holds ``inventory/``::
       path: clusters/homelab     # its cluster entry point (optional: auto-detected)
     cluster:
       snapshot: cluster.yaml     # or context: admin@homelab (and kubeconfig: …), or in_cluster: true
+    history:
+      inventory: inventory       # whose Git history the site, `history`, `new --from-changes` and `drift docs` read
+      flux: ../flux              # the Flux repository whose history is read too (default: flux.repo; false: none)
 
 Paths are relative to the file. Options on the command line win: ``--repo``
 replaces ``flux.repo`` (and ``flux.path`` unless it is the same folder), any
@@ -22,7 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -31,6 +36,7 @@ from labbook.files import display, read_file
 from labbook.load.errors import problems_from_validation
 from labbook.load.yaml import decode_text, load_yaml
 from labbook.models.base import Model
+from labbook.options import Default
 
 CONFIG_FILE = "labbook.yaml"
 """Looked for in the working directory."""
@@ -69,6 +75,21 @@ class ClusterSource(Model):
         return self
 
 
+class HistorySource(Model):
+    """Whose Git history is the lab's: the site's Changes page and entry boxes, ``labbook history``,
+    ``labbook new --from-changes`` and the journal part of ``drift docs`` read it."""
+
+    inventory: str | None = Field(default=None, min_length=1)
+    """An inventory folder inside a Git checkout, relative to ``labbook.yaml``, whose history is read
+    (default: the inventory the command or the site reads, in its own repository)."""
+    flux: str | Literal[False] | None = None
+    """A checked-out Flux repository folder whose history is read too, relative to ``labbook.yaml``
+    (default: ``flux.repo``; ``false``: none)."""
+    note: str | None = Field(default=None, min_length=1)
+    """A word for readers about this history, shown on the Changes page (for an example history:
+    that it is one)."""
+
+
 class ProjectConfig(Model):
     """``labbook.yaml``."""
 
@@ -76,6 +97,38 @@ class ProjectConfig(Model):
     """The Flux repository ``drift flux``, ``flux list`` and ``drift cluster`` (for its labels) read."""
     cluster: ClusterSource | None = None
     """The cluster ``drift cluster`` and ``snapshot`` read."""
+    history: HistorySource | Literal[False] | None = None
+    """Whose Git history is read for the lab through time (default: the inventory's own repository;
+    ``false``: none, and the site is built without the history parts)."""
+
+
+@dataclass(frozen=True)
+class HistoryPaths:
+    """The folders whose Git history is read."""
+
+    inventory: Path
+    """The inventory folder."""
+    flux: Path | None
+    """The Flux repository folder, or None."""
+
+
+HISTORY_OFF = "history: false in labbook.yaml turns the lab's history off"
+"""Why there is no history when the project config says so."""
+
+
+def history_paths(config: ProjectConfig | None, base: Path, inventory: Path) -> HistoryPaths | None:
+    """The folders whose history is read: ``history:`` of ``config`` (found in ``base``), else ``inventory``
+    and ``flux.repo``; None when ``history: false``."""
+    history = config.history if config else None
+    if history is False:
+        return None
+    inv = base / history.inventory if history and history.inventory else inventory
+    flux: Path | None = None
+    if history is not None and history.flux is not None:
+        flux = base / history.flux if history.flux is not False else None
+    elif config is not None and config.flux is not None:
+        flux = base / config.flux.repo
+    return HistoryPaths(inv, flux)
 
 
 def read_config(path: Path) -> tuple[ProjectConfig | None, list[Problem]]:
@@ -161,11 +214,26 @@ def _cluster(args: argparse.Namespace, config: ProjectConfig | None, base: Path)
         args.kubeconfig = str(base / os.path.expanduser(cluster.kubeconfig))
 
 
+def _history(args: argparse.Namespace, config: ProjectConfig | None, base: Path) -> None:
+    """``args.history``: the folders whose history the command reads (None: ``history: false``, which wins).
+    ``--inventory`` given on the command line wins over ``history.inventory``, ``--repo`` over
+    ``history.flux``."""
+    inventory = Path(args.inventory)
+    found = history_paths(config, base, inventory)
+    if found is not None and not isinstance(args.inventory, Default):
+        found = HistoryPaths(inventory, found.flux)
+    repo = getattr(args, "repo", None)
+    if found is not None and repo is not None:
+        found = HistoryPaths(found.inventory, Path(repo))
+    args.history = found
+
+
 def apply_config(args: argparse.Namespace) -> list[Problem]:
     """Fill the sources the command line left out from ``labbook.yaml``; problems when that is impossible.
 
     ``args.sources`` names what the command reads: ``flux`` (required),
-    ``flux?`` (optional, for labels) and ``cluster``.
+    ``flux?`` (optional, for labels), ``cluster`` and ``history`` (the folders whose Git history
+    is read, as ``args.history``).
     """
     sources: tuple[str, ...] = getattr(args, "sources", ())
     given = getattr(args, "config", None)
@@ -184,4 +252,6 @@ def apply_config(args: argparse.Namespace) -> list[Problem]:
         problems += _flux(args, config, base, required=False)
     if "cluster" in sources and not cluster_given:
         _cluster(args, config, base)
+    if "history" in sources:
+        _history(args, config, base)
     return problems

@@ -53,8 +53,8 @@ def _capabilities(state: State, keep: list[str]) -> None:
     state["rdma"]["capabilities"] = [c for c in state["rdma"]["capabilities"] if c["id"] in keep]
 
 
-def _step_sparks(s: State) -> None:  # 2025-11-01: the Sparks join; no RDMA yet
-    s["rdma"] = None
+def _step_sparks(s: State) -> None:  # 2025-11-01: the Sparks join, cabled; nothing on the cable yet
+    s["rdma"] = {"links": s["rdma"]["links"]}
     for cid in ("sriov-device-plugin", "multus"):
         _drop_component(s, cid)
     _component(s, "cilium")["helm"][0]["version"] = "1.18.2"
@@ -64,6 +64,7 @@ def _step_sparks(s: State) -> None:  # 2025-11-01: the Sparks join; no RDMA yet
 
 def _step_ryzen(s: State) -> None:  # 2025-10-26: the Ryzen workstation alone
     _step_sparks(s)
+    s["rdma"] = None
     s["hardware"]["nodes"] = [n for n in s["hardware"]["nodes"] if n["name"] == "talos-76w-3r0"]
 
 
@@ -81,12 +82,26 @@ def _step_multus(s: State) -> None:  # 2025-11-28: Multus and the cx7-rdma netwo
     _capabilities(s, ["sriov-vfs", "pod-interface"])
 
 
+def _gpudirect_unconfirmed(s: State) -> None:
+    """GPU-Direct RDMA before NVIDIA's statement: not confirmed, so ``planned`` (no evidence needed)."""
+    cap = next(c for c in s["rdma"]["capabilities"] if c["id"] == "gpudirect")
+    cap["status"] = "planned"
+    cap["note"] = "NCCL's channels show no GDRDMA: not confirmed on GB10's unified memory."
+    cap["evidence"] = []
+
+
 def _step_nccl(s: State) -> None:  # 2025-12-10: the NCCL environment; device plugin and Cilium still old
-    for cid, version in (("cilium", "1.18.2"), ("hubble", "1.18.2"), ("nvidia-device-plugin", "0.17.0")):
+    _step_cilium(s)
+    for cid, version in (("cilium", "1.18.2"), ("hubble", "1.18.2")):
         _component(s, cid)["helm"][0]["version"] = version
 
 
 def _step_cilium(s: State) -> None:  # 2026-01-06: Cilium 1.18.4
+    _step_gpudirect(s)
+    _gpudirect_unconfirmed(s)
+
+
+def _step_gpudirect(s: State) -> None:  # 2026-01-13: GPU-Direct RDMA marked broken
     _component(s, "nvidia-device-plugin")["helm"][0]["version"] = "0.17.0"
 
 
@@ -95,12 +110,17 @@ STEPS: list[tuple[str, str, Callable[[State], None] | None]] = [
     ("2025-11-01T11:00:00+01:00", "Hardware: two DGX Sparks join the cluster", _step_sparks),
     (
         "2025-11-14T20:00:00+01:00",
-        "RDMA: ConnectX-7 link, 4 VFs per Spark from the standalone device plugin",
+        "RDMA: 4 VFs per Spark from the standalone device plugin",
         _step_sriov,
     ),
     ("2025-11-28T19:00:00+01:00", "RDMA: Multus and the cx7-rdma network", _step_multus),
     ("2025-12-10T21:00:00+01:00", "RDMA: NCCL environment; NCCL picks NET/IB, GPU-Direct not confirmed", _step_nccl),
     ("2026-01-06T18:00:00+01:00", "Platform: Cilium 1.18.2 -> 1.18.4", _step_cilium),
+    (
+        "2026-01-13T19:00:00+01:00",
+        "RDMA: GPU-Direct RDMA broken: NVIDIA states GB10 does not support it",
+        _step_gpudirect,
+    ),
     ("2026-01-20T18:00:00+01:00", "Platform: NVIDIA device plugin 0.17.0 -> 0.18.0 (today's inventory)", None),
 ]
 """Each commit: its date, its message, and how its inventory differs from today's (None: today's files)."""

@@ -1,5 +1,6 @@
 """``labbook history``: the lab's meaningful changes, read from the Git history of the inventory (and of the
-Flux repository with ``--repo``), newest first.
+Flux repository), newest first. Which histories: ``history:`` in ``labbook.yaml``, else the inventory's
+own repository and ``flux.repo``; ``--inventory`` and ``--repo`` win.
 
 ``--format json`` prints ``{"labbook_history": 1, "repos": [...], "changes": [...], "warnings": [...]}``
 (see :class:`labbook.models.history.History`). Revisions that did not read are warnings on stderr, once
@@ -14,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from labbook.config import HISTORY_OFF
 from labbook.errors import BadInput, Collector, Problem
 from labbook.history import read_history
 from labbook.load.inventory import load_inventory
@@ -34,10 +36,11 @@ def _since(value: str | None) -> dt.date | None:
 def run(args: argparse.Namespace, found: Collector) -> int:
     """Print the timeline; 0 when read (even in part), 2 when no history can be read."""
     since = _since(args.since)
-    inventory = Path(args.inventory)
+    if args.history is None:
+        raise BadInput(f"labbook.yaml: {HISTORY_OFF} (remove it to read the history)")
+    inventory, flux = args.history.inventory, args.history.flux
     if not inventory.is_dir():
         raise BadInput(f"{inventory.as_posix()}: inventory folder not found (expected a folder of YAML files)")
-    flux = Path(args.repo) if args.repo else None
     if flux is not None and not flux.is_dir():
         raise BadInput(f"{flux.as_posix()}: Flux repository folder not found (expected a checked-out folder)")
     timeline = read_history(inventory, flux, cache_dir=False if args.no_cache else None)
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace, found: Collector) -> int:
     if args.format == "json":
         out = json.dumps({"labbook_history": 1, **history.model_dump(mode="json")}, indent=2) + "\n"
     elif args.format == "markdown":
-        inv = _quiet(load_inventory, inventory)
+        inv = _quiet(load_inventory, Path(args.inventory))
         journal = _quiet(load_journal, Path(args.journal))
         out = render.changes_page(history, inv, journal, drafts=True)
     else:

@@ -1,7 +1,8 @@
 """``labbook new "Title"``: a correctly named draft entry whose front matter ``labbook validate`` accepts.
 
-The entry is written with ``draft: true`` and a placeholder body: it stays out
-of the published site until its text is written and the draft flag removed.
+The entry is written with ``draft: true`` and a placeholder body (with ``--from-changes``, the
+lab's changes since a date: :mod:`labbook.commands.from_changes`): it stays out of the
+published site until its text is written and the draft flag removed.
 Tags are written the way tags are spelled (``GPU Direct`` → ``gpu-direct``);
 ids in ``--related`` are checked against the inventory; a slug already used by
 another entry, whatever its date, is refused.
@@ -12,11 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from labbook.commands.from_changes import Drafted, draft_changes, since_date
 from labbook.errors import BadInput, Collector, Problem
 from labbook.files import display, folder_problems
 from labbook.load.errors import problems_from_validation
@@ -43,7 +46,7 @@ def _csv(value: str) -> list[str]:
 
 
 def _front(args: argparse.Namespace, found: Collector) -> dict[str, object]:
-    front: dict[str, object] = {"title": args.title.strip(), "date": dt.date.today(), "draft": True}
+    front: dict[str, object] = {"title": (args.title or "").strip(), "date": dt.date.today(), "draft": True}
     if args.date:
         try:
             front["date"] = dt.date.fromisoformat(args.date)
@@ -117,10 +120,30 @@ def _near_misses(entries: list[JournalEntry], front: dict[str, object]) -> list[
     return out
 
 
+def _drafted(args: argparse.Namespace, entries: list[JournalEntry], found: Collector) -> Drafted | None:
+    """With ``--from-changes``: the changes since SINCE, and the title and related ids they give."""
+    if args.from_changes is None:
+        if not args.title:
+            raise BadInput(Problem("title", None, None, "missing (expected a title, or --from-changes)"))
+        return None
+    inventory = found.take(read_inventory(Path(args.inventory)))
+    found.check()
+    assert inventory is not None
+    drafted = draft_changes(args, since_date(args.from_changes, entries), inventory.ids())
+    if not args.title:
+        args.title = drafted.title()
+    args.related = ",".join(dict.fromkeys([*_csv(args.related), *drafted.related]))
+    return drafted
+
+
 def run(args: argparse.Namespace, found: Collector) -> int:
     """Write ``<journal>/YYYY-MM-DD-slug.md`` as a draft; never overwrites, never reuses a slug."""
     journal = Path(args.journal)
     found.extend(folder_problems(journal, "journal entries", create=True))
+    found.check()
+    # every entry that loads (a broken one elsewhere must not hide a slug); the rest by file name
+    entries = [e for p in sorted(journal.glob("*.md")) if (e := load_entry(p)[0])] if journal.is_dir() else []
+    drafted = _drafted(args, entries, found)
     front = _front(args, found)
     if front.get("related"):
         _related(args, front["related"], found)  # type: ignore[arg-type]
@@ -129,12 +152,11 @@ def run(args: argparse.Namespace, found: Collector) -> int:
     assert isinstance(date, dt.date)
     slug = slugify(args.title)
     path = journal / f"{date.isoformat()}-{slug}.md"
-    # every entry that loads (a broken one elsewhere must not hide a slug); the rest by file name
-    entries = [e for p in sorted(journal.glob("*.md")) if (e := load_entry(p)[0])] if journal.is_dir() else []
     found.extend(_taken(journal, entries, slug, path))
     found.check()
     found.extend(_near_misses(entries, front))
-    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + f"---\n\n{PLACEHOLDER}\n"
+    body = drafted.body if drafted is not None else f"{PLACEHOLDER}\n"
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + f"---\n\n{body}"
     try:
         journal.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as fh:  # "x": never clobber an entry written meanwhile
@@ -151,4 +173,7 @@ def run(args: argparse.Namespace, found: Collector) -> int:
             )
         ) from None
     print(display(path))
+    if drafted is not None:
+        period = f"since {drafted.since.isoformat()}" if drafted.since else "in the whole history"
+        print(f"{drafted.count} change{'' if drafted.count == 1 else 's'} {period}", file=sys.stderr)
     return 0

@@ -23,7 +23,11 @@ wording claims; this module decides whether it is still true:
 Findings are ``mismatch`` with subject ``docs/<page>`` (or ``inventory/<file>`` for the
 inventory's prose); ``documented`` is what the text says, ``observed`` what the inventory
 gives, ``where`` the text's file:line:col and ``source`` the inventory file behind the value.
-Journal entries are history and are not judged (see ``labbook.sources.prose``).
+
+Journal entries are history: each is judged with the same rules against the inventory *as of
+its date* (an :class:`AsOf`, read from Git by the caller), subject ``journal/<file>``, its
+``source`` a file as of that commit (``61cb798:inventory/rdma.yaml``). An entry no history covers
+is not judged; the caller says so in the report's warnings.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from __future__ import annotations
 import math
 import posixpath
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from labbook.models.inventory import Inventory
@@ -93,10 +99,24 @@ def _subject(file: str, target: str) -> str:
     return "docs/" + (file[len(prefix) :] if file.startswith(prefix) else posixpath.basename(file))
 
 
-class _Facts:
-    """The values figures are compared with, computed once from the inventory."""
+@dataclass(frozen=True)
+class AsOf:
+    """The inventory a journal entry is judged against: the lab as of the entry's date."""
 
-    def __init__(self, inventory: Inventory) -> None:
+    inventory: Inventory
+    """The inventory in the last commit on or before the date."""
+    when: str
+    """How messages name it: ``2025-12-14 (commit 0a2a659)``."""
+
+
+class _Facts:
+    """The values figures are compared with, computed once from an inventory."""
+
+    def __init__(self, inventory: Inventory, when: str | None = None) -> None:
+        self.at = f" as of {when}" if when else ""
+        """Said after what the inventory states, for an inventory of the past."""
+        self.hint = "" if when else ", or render it with a macro"
+        """The second way out (a journal entry, written about its date, renders no macros)."""
         hw = inventory.hardware
         totals = hw.totals
         self.total = {k: float(getattr(totals, k)) for k in ("cores", "threads", "memory_gb", "fp4_pflops", "gpus")}
@@ -147,7 +167,7 @@ def _finding(figure: ObservedFigure, subject: str, observed: object, source: Loc
 
 def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | None:
     kind, value, unit = figure.kind, figure.value, UNITS[figure.kind]
-    who = "The text" if subject.startswith("inventory/") else "The page"
+    who = {"inventory": "The text", "journal": "The entry"}.get(subject.partition("/")[0], "The page")
     says = f"{who} says {value} {unit}"
     if kind == "node_name":
         if value in facts.ids:
@@ -157,7 +177,7 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             facts.nodes,
             facts.hardware,
-            f"{who} names node {value}, which is not in the inventory "
+            f"{who} names node {value}, which is not in the inventory{facts.at} "
             + (
                 f"(expected one of {', '.join(facts.nodes)})" if facts.nodes else "(expected a node; it lists none yet)"
             ),
@@ -173,8 +193,7 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             count,
             facts.hardware,
-            f"{who} says {value} × {figure.of}, but the inventory has {count} "
-            f"(expected {count}, or render it with a macro)",
+            f"{who} says {value} × {figure.of}, but the inventory{facts.at} has {count} (expected {count}{facts.hint})",
         )
     if kind == "link_gbps":
         if any(_same(value, speed) for speed in facts.links.values()):
@@ -182,15 +201,17 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
         if figure.claim != "total" and any(_same(value, speed) for speed in facts.nics):
             return None
         if not facts.links:
-            return _finding(figure, subject, None, None, f"{says}, but the inventory has no RDMA link (expected none)")
+            return _finding(
+                figure, subject, None, None, f"{says}, but the inventory{facts.at} has no RDMA link (expected none)"
+            )
         link_id, speed = next(iter(facts.links.items()))
         return _finding(
             figure,
             subject,
             _shown(speed),
             facts.link_where[link_id],
-            f"{says}, but the inventory's link {link_id} runs at {_shown(speed)} Gbps "
-            f"(expected {_shown(speed)}, or render it with a macro)",
+            f"{says}, but the inventory's link {link_id} runs at {_shown(speed)} Gbps{facts.at} "
+            f"(expected {_shown(speed)}{facts.hint})",
         )
     per_node = facts.each[kind]
     total = facts.total[kind]
@@ -203,7 +224,8 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             values,
             facts.hardware,
-            f"{says} for a node, but no node in the inventory has that (expected one of {', '.join(map(str, values))})",
+            f"{says} for a node, but no node in the inventory{facts.at} has that "
+            f"(expected one of {', '.join(map(str, values))})",
         )
     if _same(value, total):
         return None
@@ -213,7 +235,7 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
             subject,
             _shown(total),
             facts.hardware,
-            f"{says}, but the inventory has {_shown(total)} (expected {_shown(total)}, or render it with a macro)",
+            f"{says}, but the inventory{facts.at} has {_shown(total)} (expected {_shown(total)}{facts.hint})",
         )
     why = "" if figure.claim == "total" else "; that is no single node's figure, so it reads as the cluster total"
     return _finding(
@@ -221,8 +243,8 @@ def _check(figure: ObservedFigure, subject: str, facts: _Facts) -> Finding | Non
         subject,
         _shown(total),
         facts.hardware,
-        f"{says}{why}, but the inventory's nodes add up to {_shown(total)} "
-        f"(expected {_shown(total)}, or render it with a macro)",
+        f"{says}{why}, but the inventory's nodes add up to {_shown(total)}{facts.at} "
+        f"(expected {_shown(total)}{facts.hint})",
     )
 
 
@@ -240,25 +262,35 @@ def _capability(figure: ObservedFigure, subject: str, facts: _Facts, who: str) -
         where=figure.origin,
         source=facts.capability_where.get(cap.id),
         message=(
-            f"{who} states {cap.name} as if it works, but the inventory marks it {cap.status} "
-            f"(expected its status in the same sentence, e.g. 'not working yet', or render it with a macro)"
+            f"{who} states {cap.name} as if it works, but the inventory marks it {cap.status}{facts.at} "
+            f"(expected its status in the same sentence, e.g. 'not working yet'{facts.hint})"
         ),
     )
 
 
-def compare_docs(inventory: Inventory, observed: DocsObserved, generated_at: datetime) -> Report:
+def compare_docs(
+    inventory: Inventory, observed: DocsObserved, generated_at: datetime, as_of: Mapping[str, AsOf] | None = None
+) -> Report:
     """A :class:`Report` with one ``mismatch`` per figure or claim the inventory no longer supports.
 
-    Every page and inventory file read is a subject (one JUnit testcase each), whether it states figures or not.
+    ``as_of`` gives, for each journal entry read (by file, as ``observed`` names it), the inventory
+    of its date. Every page, inventory file and entry read is a subject (one JUnit testcase each),
+    whether it states figures or not.
     """
-    facts = _Facts(inventory)
+    today = _Facts(inventory)
+    dated = {file: _Facts(then.inventory, then.when) for file, then in (as_of or {}).items()}
     findings: list[Finding] = []
     own = set(observed.inventory)
     subjects = {_subject(page, observed.target): None for page in observed.pages}
     subjects |= {f"inventory/{posixpath.basename(file)}": None for file in observed.inventory}
+    subjects |= {f"journal/{posixpath.basename(file)}": None for file in observed.journal}
     for figure in observed.figures:
         file = figure.origin.file or observed.target
-        subject = f"inventory/{posixpath.basename(file)}" if file in own else _subject(file, observed.target)
+        if file in dated:
+            subject, facts = f"journal/{posixpath.basename(file)}", dated[file]
+        else:
+            subject = f"inventory/{posixpath.basename(file)}" if file in own else _subject(file, observed.target)
+            facts = today
         subjects[subject] = None
         if (found := _check(figure, subject, facts)) is not None:
             findings.append(found)

@@ -39,6 +39,8 @@ class Source:
 
     def __init__(self, repo: Repo, folder: Path) -> None:
         self.repo = repo
+        self.folder = folder.as_posix()
+        """The folder, as given."""
         self.prefix = repo.relpath(folder)
         """The folder, as a Git path in its repository."""
 
@@ -107,9 +109,13 @@ class InventorySource(Source):
                 paths.setdefault(parent, inherited)
         return self.renamed
 
+    def paths_at(self, sha: str) -> dict[str, str]:
+        """Where each section was in commit ``sha`` (followed through renames)."""
+        return dict(self._paths.get(sha, self.head_paths()))
+
     def select(self, commit: Commit, parent: Files | None, parent_commit: str | None) -> Files:
         out: Files = {}
-        for section, path in self._paths.get(commit.sha, self.head_paths()).items():
+        for section, path in self.paths_at(commit.sha).items():
             blob = self.repo.blob_at(commit.sha, path)
             if blob is not None:
                 out[path] = blob

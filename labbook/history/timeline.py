@@ -6,12 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labbook.errors import Problem
 from labbook.history import cache as cache_mod
 from labbook.history.build import Builder, Record, State
 from labbook.history.differ import commit_ref
 from labbook.history.git import FETCH_FIX, NotARepo, open_repo
-from labbook.history.sources import SOURCES, Source
+from labbook.history.inventory import InventoryOn, inventory_at
+from labbook.history.sources import SOURCES, InventorySource, Source
 from labbook.models.history import Change, Facts, History, HistoryWarning, LabAsOf, Origin, RepoStatus
+from labbook.models.inventory import Inventory
 
 CACHE = Path(".cache") / "labbook"
 """The cache folder, relative to the top of the inventory's work tree."""
@@ -53,6 +56,17 @@ class Read:
             seen.add(s)
             stack.extend(self.records[s].commit.parents)
         return seen
+
+    def first_day(self) -> dt.date | None:
+        """The date of the oldest commit on the first-parent line of ``HEAD``."""
+        sha, day = self.head, None
+        while sha in self.records:
+            day = self.day(sha)
+            parents = self.records[sha].commit.parents
+            if not parents:
+                break
+            sha = parents[0]
+        return day
 
     def facts_at(self, sha: str) -> Facts:
         """Every fact at a commit."""
@@ -128,6 +142,7 @@ class Timeline:
         self.history = history
         """Every change, newest first, and how each repository read."""
         self._reads = reads
+        self._inventories: dict[str, tuple[Inventory | None, list[Problem]]] = {}
 
     @property
     def available(self) -> bool:
@@ -148,13 +163,34 @@ class Timeline:
         sha = read.as_of(date) if read else None
         return (sha, read.facts_at(sha)) if read is not None and sha is not None else (None, {})
 
+    def inventory_on(self, date: dt.date) -> InventoryOn:
+        """The whole inventory as of ``date`` (the last first-parent commit on or before it), or why not."""
+        read = self._reads.get("inventory")
+        if read is None:
+            return InventoryOn(date, why=self.notice() or "no history was read")
+        sha = read.as_of(date)
+        if sha is None:
+            first = read.first_day()
+            return InventoryOn(date, why=f"the history of {read.source.folder} starts later, on {first}")
+        commit = commit_ref(read.records[sha].commit)
+        if not read.records[sha].files and not read.facts_at(sha):
+            return InventoryOn(date, commit, why=f"{read.source.folder} is not in commit {commit.short} yet")
+        if sha not in self._inventories:
+            assert isinstance(read.source, InventorySource)
+            self._inventories[sha] = inventory_at(read.source, sha)
+        inventory, problems = self._inventories[sha]
+        why = None if inventory is not None else f"the inventory in commit {commit.short} does not load"
+        return InventoryOn(date, commit, inventory, problems, why)
+
     def as_of(self, date: dt.date, refs: list[str]) -> LabAsOf:
         """The lab on ``date`` for ``refs`` (component ids, node names), and what changed for them since."""
         read = self._reads.get("inventory")
         sha = read.as_of(date) if read else None
         facts: Facts = {}
+        nodes: list[str] = []
         if read is not None and sha is not None:
             at = read.facts_at(sha)
+            nodes = [s.partition("/")[2] for s in at if s.startswith("node/")]
             for ref in refs:
                 for subject in (f"node/{ref}", f"component/{ref}"):
                     if subject in at:
@@ -162,7 +198,7 @@ class Timeline:
         wanted = set(refs)
         since = [c for c in self.since(date) if wanted & set(c.refs)]
         commit = read.records[sha].commit if read is not None and sha is not None else None
-        return LabAsOf(date=date, commit=commit_ref(commit) if commit else None, facts=facts, since=since)
+        return LabAsOf(date=date, commit=commit_ref(commit) if commit else None, facts=facts, nodes=nodes, since=since)
 
     def since(self, date: dt.date | None) -> list[Change]:
         """Changes made after the last commit on or before ``date`` (every change for None), oldest first.

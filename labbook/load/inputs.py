@@ -1,4 +1,5 @@
-"""What a check judges, as digests: the inventory files and the docs pages (:class:`~labbook.models.report.Inputs`).
+"""What a check judges, as digests: the inventory files, the docs pages and the journal entries
+(:class:`~labbook.models.report.Inputs`).
 
 A drift command records them in its report before it reads anything; the site
 computes them again at build time and calls a report *stale* when they differ.
@@ -42,6 +43,17 @@ def docs_digests(directory: Path) -> dict[str, str]:
     return _digests({p.relative_to(directory).as_posix(): p for p in pages(directory)})
 
 
-def read_inputs(inventory: Path, docs: Path | None = None) -> Inputs:
-    """The inputs of a check: the inventory, and the docs pages when ``docs`` is given."""
-    return Inputs(inventory=inventory_digests(inventory), docs=docs_digests(docs) if docs is not None else None)
+def journal_digests(directory: Path) -> dict[str, str]:
+    """``{"2025-11-02-why-two-dgx-sparks.md": "sha256:…", …}`` for every journal entry."""
+    if not directory.is_dir():
+        return {}
+    return _digests({p.name: p for p in sorted(directory.glob("*.md"))})
+
+
+def read_inputs(inventory: Path, docs: Path | None = None, journal: Path | None = None) -> Inputs:
+    """The inputs of a check: the inventory, and the docs pages and journal entries when given."""
+    return Inputs(
+        inventory=inventory_digests(inventory),
+        docs=docs_digests(docs) if docs is not None else None,
+        journal=journal_digests(journal) if journal is not None else None,
+    )

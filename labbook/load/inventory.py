@@ -46,6 +46,11 @@ def _read_tree(path: Path, section: str) -> tuple[str, Any, list[Problem]]:
             hint = f"rename {display(sorted(others)[0])} to {path.name}"
             problems = [Problem(shown, None, None, "file not found (expected an existing file)", hint)]
         return shown, None, problems
+    return parse_tree(shown, section, data)
+
+
+def parse_tree(shown: str, section: str, data: bytes) -> tuple[str, Any, list[Problem]]:
+    """One inventory file's bytes as a located YAML tree: ``(shown, tree, problems)``."""
     text, problems = decode_text(shown, data)
     if text is None:
         return shown, None, problems
@@ -114,6 +119,15 @@ def read_inventory(directory: Path) -> tuple[Inventory | None, list[Problem]]:
         return None, unusable
     problems = stray_files(directory)
     trees = {s: _read_tree(directory / f"{s}.yaml", s) for s in SECTIONS}
+    inventory, found = assemble(trees)
+    problems = sorted(problems + found, key=_order)
+    return (None if any(not p.warning for p in problems) else inventory), problems
+
+
+def assemble(trees: dict[str, tuple[str, Any, list[Problem]]]) -> tuple[Inventory | None, list[Problem]]:
+    """Validate and cross-check the parsed inventory files ``{section: (shown, tree, problems)}``, wherever
+    they were read from (the working tree, or a Git commit): ``(inventory, problems)``."""
+    problems: list[Problem] = []
     for _, _, found in trees.values():
         problems += found
     nodes = _node_names(trees["hardware"][1])

@@ -34,6 +34,8 @@ class SitePaths:
     """Drift reports folder (``make check`` writes it)."""
     docs: Path | None = None
     """The site's docs folder (``docs_dir``), whose pages the docs check judges."""
+    project: Path | None = None
+    """The project config (``labbook.yaml``) whose ``history:`` names the Git history the site shows."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def load_site(paths: SitePaths, drafts: bool = False) -> SiteData:
     problems: list[Problem | str] = []
     inventory = journal = None
     reports: dict[str, Report | None] = {}
-    now = read_inputs(paths.inventory, paths.docs)  # first: what the pages will be built from
+    now = read_inputs(paths.inventory, paths.docs, paths.journal)  # first: what the pages are built from
     try:
         inventory = load_inventory(paths.inventory)
     except BadInput as exc:

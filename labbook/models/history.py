@@ -147,6 +147,8 @@ class LabAsOf(_Out):
     when the date is older than the history."""
     facts: Facts
     """The facts at that commit for the subjects asked about, in the order asked."""
+    nodes: list[str] = []
+    """Every node of the lab at that commit, in inventory order."""
     since: list[Change] = []
     """Changes to those subjects made after that commit (commits reachable from ``HEAD`` but not from
     it), oldest first, from every history read."""

@@ -188,6 +188,8 @@ class DocsObserved(_Observation):
     """Every docs page read, as displayed paths, figures or not."""
     inventory: list[str] = []
     """Every inventory file whose prose fields were read, as displayed paths."""
+    journal: list[str] = []
+    """Every journal entry read, as displayed paths: each is judged against the inventory of its date."""
 
 
 Observed = FluxObserved | ClusterObserved | DocsObserved

@@ -130,6 +130,9 @@ class Inputs(_Out):
     """Each inventory file (``<section>.yaml``) and its digest."""
     docs: dict[str, str] | None = None
     """Each docs page the docs check read and its digest (docs check only)."""
+    journal: dict[str, str] | None = None
+    """Each journal entry (``<file name>.md``) and its digest (docs check only: it judges each entry
+    against the inventory of its date)."""
 
     def changes(self, now: Inputs) -> list[str]:
         """What differs in ``now``: ``inventory/hardware.yaml``-style names, changed, added or removed, sorted.
@@ -139,6 +142,8 @@ class Inputs(_Out):
         out = _changed("inventory", self.inventory, now.inventory)
         if self.docs is not None:
             out += _changed("docs", self.docs, now.docs or {})
+        if self.journal is not None:
+            out += _changed("journal", self.journal, now.journal or {})
         return out
 
 

@@ -52,15 +52,14 @@ def _ref_links(refs: Iterable[str], inventory: Inventory | None, page: str) -> l
     return out
 
 
-def change_line(change: Change, inventory: Inventory | None, page: str) -> str:
-    """``**2025-12-01** · Cilium: cilium 1.18.3 → 1.18.4 · [Cilium](…) · `abc1234` Author``."""
-    parts = [f"**{_when(change)}**", md(change.summary)]
-    links = _ref_links(change.refs, inventory, page)
-    if links:
-        parts.append(" ".join(links))
+def change_line(change: Change) -> str:
+    """``2025-12-01 · Cilium: cilium 1.18.3 → 1.18.4 · `abc1234` Author``.
+
+    Plain text but for the commit id: a month of a busy lab has hundreds of these, and each inline
+    construct costs the builder's Markdown parser (``bench/site_history.py``); the links are once
+    per month, in :func:`changes_page`."""
     origin = " (Flux)" if change.origin == "flux" else ""
-    parts.append(f"{code(change.commit.short)} {md(change.commit.author)}{origin}")
-    return " · ".join(parts)
+    return f"{_when(change)} · {md(change.summary)} · `{change.commit.short}` {md(change.commit.author)}{origin}"
 
 
 def _month_entries(journal: Journal | None, year: int, month: int, drafts: bool) -> list[JournalEntry]:
@@ -79,7 +78,8 @@ def changes_page(
     notice: str | None = None,
 ) -> str:
     """The Changes page body: one section per month, newest first; each lists that month's journal
-    entries, then its changes. ``notice`` (why history is missing or partial) goes on top."""
+    entries, the components and nodes it changed (each linking its section), then its changes.
+    ``notice`` (why history is missing or partial) goes on top."""
     out = []
     if notice:
         out.append(f'!!! warning "History incomplete"\n\n    {md(notice)}\n')
@@ -97,8 +97,40 @@ def changes_page(
         if entries:
             section.append("**Journal:** " + " · ".join(entry_link(e, page) for e in entries) + "\n")
         changes = months[(year, month)]
-        section.append(bullets(change_line(c, inventory, page) for c in changes) if changes else "No changes.\n")
+        changed = _ref_links(dict.fromkeys(ref for c in changes for ref in c.refs), inventory, page)
+        if changed:
+            section.append("**Changed:** " + " · ".join(changed) + "\n")
+        section.append(bullets(change_line(c) for c in changes) if changes else "No changes.\n")
         out.append("\n".join(section))
+    return "\n".join(out)
+
+
+def changes_file(
+    history: History | None,
+    inventory: Inventory | None,
+    journal: Journal | None,
+    drafts: bool = False,
+    notice: str | None = None,
+    source: str = "inventory",
+    note: str | None = None,
+) -> str:
+    """The whole Changes page: title, where the history comes from, ``note`` (the project config's word on
+    it), then :func:`changes_page`; without history, only why."""
+    out = ["# Changes\n"]
+    if history is None:
+        out.append(f'!!! warning "No history in this build"\n\n    {md(notice or "history was not read")}\n')
+        return "\n".join(out)
+    read = [r for r in history.repos if r.readable]
+    flux = " and of the Flux repository" if any(r.origin == "flux" for r in read) else ""
+    tip = next((r.head for r in read if r.origin == "inventory" and r.head), None)
+    upto = f", up to commit {code(tip[:7])}" if tip else ""
+    out.append(
+        f"What changed in the lab, month by month, newest first: read from the Git history of {code(source)}"
+        f"{flux}{upto}. A component or node links its section on the Platform or Hardware page.\n"
+    )
+    if note:
+        out.append(f'!!! note "About this history"\n\n    {md(note)}\n')
+    out.append(changes_page(history, inventory, journal, CHANGES, drafts, notice))
     return "\n".join(out)
 
 
@@ -131,6 +163,8 @@ def entry_box(as_of: LabAsOf, page: str, inventory: Inventory | None = None) -> 
         body.append(f"The history read starts after {as_of.date.isoformat()}.")
     else:
         body.append(f"As of commit {code(as_of.commit.short)} ({as_of.commit.day.isoformat()}).")
+        if as_of.nodes:
+            body.append("**Nodes:** " + ", ".join(_ref_links(as_of.nodes, inventory, page)))
         rows = []
         for subject, facts in as_of.facts.items():
             kind, _, ident = subject.partition("/")
@@ -165,7 +199,7 @@ def draft(changes: list[Change]) -> tuple[str, list[str]]:
     out = ["## What changed\n"]
     for label, items in groups.items():
         out.append(f"### {md(label)}\n")
-        out.append(bullets(f"{_when(c)} · {md(c.summary)} ({code(c.commit.short)})" for c in items))
+        out.append(bullets(f"{_when(c)} · {md(c.summary)} (`{c.commit.short}`)" for c in items))
     if not changes:
         out.append("No changes recorded in this period.\n")
     out.append("## What happened\n")

@@ -89,7 +89,10 @@ def _stale_why(report: Report, changed: list[str]) -> str:
     """Why a report no longer speaks for the files: the words the site and the tests look for."""
     if report.inputs is None:
         return "this report does not record what it checked (an older labbook wrote it): run <code>make check</code>"
-    what = "the inventory" if any(c.startswith("inventory/") for c in changed) else "the docs"
+    folders = {c.partition("/")[0] for c in changed}
+    what = (
+        "the inventory" if "inventory" in folders else "the docs" if "docs" in folders or not folders else "the journal"
+    )
     files = ", ".join(code(c) for c in changed)
     return f"{what} changed after the last check ({files}): run <code>make check</code>"
 

@@ -3,9 +3,10 @@
 :func:`site_content` turns the loaded inventory and journal into:
 
 - the site's name and description, from ``inventory/site.yaml``;
-- the generated files: every row of :data:`GENERATORS` yields files for the docs folder. Today
-  that is each journal entry as a blog post (``journal/posts/<file name>``), with the rows of
-  :data:`ENTRY_PARTS` (its series and related links) appended. A new generated page is one more
+- the generated files: every row of :data:`GENERATORS` yields files for the docs folder: each
+  journal entry as a blog post (``journal/posts/<file name>``), with the rows of
+  :data:`ENTRY_PARTS` appended ("The lab on <date>" from Git history, its series and related
+  links), and the Changes page (``changes.md``). A new generated page is one more
   row of :data:`GENERATORS`; a new addition to every entry is one more row of
   :data:`ENTRY_PARTS`.
 
@@ -34,8 +35,10 @@ from labbook.files import display, read_bytes
 from labbook.load.site import SiteData
 from labbook.load.yaml import decode
 from labbook.models.journal import JournalEntry
+from labbook.render import history as history_render
 from labbook.render import pages
 from labbook.render.journal import entry_footer, series_index
+from labbook.site.history import NOT_READ, SiteHistory
 from labbook.site.settings import BlogSettings
 
 
@@ -63,6 +66,8 @@ class SiteContent:
     Material's templates, and Zensical's copies of them, print both without escaping."""
     files: tuple[GeneratedFile, ...]
     """Files to add to the docs folder, in a stable order."""
+    notices: tuple[str, ...] = ()
+    """What the builder says once per build (why the history parts are missing or partial)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class Context:
     """The blog's options (posts folder, excerpt separator)."""
     series: dict[str, list[JournalEntry]]
     """Every series' parts in order (computed once for all entries)."""
+    history: SiteHistory = NOT_READ
+    """The lab's Git history (:func:`labbook.site.history.read_site_history`), or why there is none."""
 
 
 EntryPart = Callable[[JournalEntry, Context], str]
@@ -88,7 +95,17 @@ def journal_links(entry: JournalEntry, ctx: Context) -> str:
     return entry_footer(entry, ctx.site.journal, ctx.site.inventory, ctx.site.drafts, ctx.series)
 
 
-ENTRY_PARTS: tuple[EntryPart, ...] = (journal_links,)
+def lab_on_date(entry: JournalEntry, ctx: Context) -> str:
+    """ "The lab on <date>": the nodes, and the components and nodes the entry relates to, as of its date;
+    then what changed for them since. Nothing without history."""
+    timeline = ctx.history.timeline
+    if timeline is None:
+        return ""
+    as_of = timeline.as_of(entry.date, entry.front.related)
+    return "\n" + history_render.entry_box(as_of, pages.post_path(entry), ctx.site.inventory)
+
+
+ENTRY_PARTS: tuple[EntryPart, ...] = (lab_on_date, journal_links)
 """What is appended to every journal entry, in this order, after its excerpt separator."""
 
 
@@ -123,7 +140,25 @@ def journal_posts(ctx: Context) -> Iterator[GeneratedFile]:
         yield GeneratedFile(pages.post_path(entry), post_text(entry, source, ctx), shown)
 
 
-GENERATORS: tuple[Generator, ...] = (journal_posts,)
+def changes(ctx: Context) -> Iterator[GeneratedFile]:
+    """The Changes page: the lab's changes by month, with that month's journal entries; without history,
+    why not."""
+    timeline, notice = ctx.history.timeline, ctx.history.notice
+    yield GeneratedFile(
+        history_render.CHANGES,
+        history_render.changes_file(
+            timeline.history if timeline else None,
+            ctx.site.inventory,
+            ctx.site.journal,
+            ctx.site.drafts,
+            notice,
+            ctx.history.source,
+            ctx.history.note,
+        ),
+    )
+
+
+GENERATORS: tuple[Generator, ...] = (journal_posts, changes)
 """Every source of generated files: one row per kind of generated page."""
 
 
@@ -157,9 +192,9 @@ def stray_posts(doc_pages: Iterable[str], docs_dir: str, site: SiteData) -> list
     ]
 
 
-def site_content(site: SiteData, blog: BlogSettings) -> SiteContent:
+def site_content(site: SiteData, blog: BlogSettings, history: SiteHistory = NOT_READ) -> SiteContent:
     """The site's name and description, and every generated file (see the module docstring)."""
-    ctx = Context(site=site, blog=blog, series=series_index(site.journal, site.drafts))
+    ctx = Context(site=site, blog=blog, series=series_index(site.journal, site.drafts), history=history)
     files: list[GeneratedFile] = []
     seen: dict[str, GeneratedFile] = {}
     problems: list[Problem | str] = []
@@ -172,7 +207,9 @@ def site_content(site: SiteData, blog: BlogSettings) -> SiteContent:
     if problems:
         raise BadInput(problems)
     owner = site.inventory.site
-    return SiteContent(html.escape(owner.name), html.escape(owner.tagline), tuple(files))
+    said = history.said()
+    notices = (said,) if said else ()
+    return SiteContent(html.escape(owner.name), html.escape(owner.tagline), tuple(files), notices)
 
 
 def docs_pages(docs_dir: Path) -> list[str]:

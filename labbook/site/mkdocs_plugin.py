@@ -12,8 +12,10 @@ listed in ``mkdocs.yml`` before the blog::
 - ``on_startup`` notes whether this is ``mkdocs serve`` (public MkDocs event; it also keeps the
   plugin across serve rebuilds, each of which runs ``on_config`` again).
 - ``on_config`` loads the inventory, the journal and the reports once per build (a bad file
-  fails the build, every problem listed), reads the blog's own options from its typed config,
-  runs the content step and sets the site name and description from ``inventory/site.yaml``.
+  fails the build, every problem listed), and the lab's Git history (without it, or in a shallow
+  clone, the build goes on and says why once, at INFO level so that ``--strict`` still passes),
+  reads the blog's own options from its typed config, runs the content step and sets the site
+  name and description from ``inventory/site.yaml``.
 - ``on_files`` adds the generated files (journal entries as posts) to the build. Material's blog
   reads every post from disk (``Post.__init__`` opens ``file.abs_src_path``), so, as the blog does
   for its own views, the plugin backs them with files in a temporary folder of its own, removed
@@ -28,6 +30,7 @@ Per-build state lives on the plugin instance (:attr:`LabbookPlugin.site`,
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -45,7 +48,10 @@ from labbook.files import display
 from labbook.load.site import SiteData, load_site
 from labbook.render import feeds
 from labbook.site.content import SiteContent, blog_problems, site_content, stray_posts
+from labbook.site.history import read_site_history
 from labbook.site.settings import BlogSettings, SiteSettings
+
+log = logging.getLogger("mkdocs.plugins.labbook")
 
 LabbookConfig = type(
     "LabbookConfig",
@@ -94,12 +100,15 @@ class LabbookPlugin(BasePlugin[LabbookConfig]):  # type: ignore[valid-type]
         settings = SiteSettings.model_validate(dict(self.config))
         problems: list[Problem | str] = list(blog_problems(blog, shown))
         try:
-            self.site = load_site(settings.paths(config.config_file_path, config.docs_dir), blog.drafts(self.serving))
-            self.content = site_content(self.site, blog) if not problems else None
+            paths = settings.paths(config.config_file_path, config.docs_dir)
+            self.site = load_site(paths, blog.drafts(self.serving))
+            self.content = site_content(self.site, blog, read_site_history(paths)) if not problems else None
         except LabbookError as exc:
             problems += exc.problems
         if problems or self.content is None:
             raise PluginError("\n".join(str(p) for p in problems))
+        for notice in self.content.notices:
+            log.info("labbook: %s", notice)
         config["site_name"] = self.content.site_name
         config["site_description"] = self.content.site_description
         return config

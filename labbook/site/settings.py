@@ -47,11 +47,16 @@ class SiteSettings(BaseModel):
     """Journal folder: ``YYYY-MM-DD-slug.md`` entries, added to the blog by the content step."""
     reports: str = "reports"
     """Drift reports folder (``make check`` writes ``flux.json``, ``cluster.json``, ``docs.json``)."""
+    project: str = "labbook.yaml"
+    """Project config: its ``history:`` names the Git history of the Changes page and the entry boxes
+    (without the file, the inventory's own repository)."""
 
     def paths(self, config_file: str | Path, docs_dir: str | Path) -> SitePaths:
         """The folders, resolved against the folder of ``config_file``; ``docs_dir`` as the builder resolved it."""
         base = Path(config_file).resolve().parent
-        return SitePaths(base / self.inventory, base / self.journal, base / self.reports, Path(docs_dir))
+        return SitePaths(
+            base / self.inventory, base / self.journal, base / self.reports, Path(docs_dir), base / self.project
+        )
 
 
 class BlogSettings(BaseModel):

@@ -42,6 +42,7 @@ from labbook.files import atomic_write, display
 from labbook.load.site import SiteData, SitePaths, load_site
 from labbook.render import feeds
 from labbook.site.content import SiteContent, blog_problems, docs_pages, site_content, stray_posts
+from labbook.site.history import read_site_history
 from labbook.site.settings import PLUGIN, BlogSettings, SourceConfig, read_config
 
 CONFIG = "mkdocs.yml"
@@ -93,7 +94,10 @@ def prepare(config_file: Path, folder: Path) -> Prepared:
         if folder.resolve().is_relative_to(theirs.resolve()):
             problems.append(f"{display(folder)}: inside {display(theirs)}/ (expected a build folder of its own)")
     if site is not None and not problems:
-        content = site_content(site, source.blog)
+        try:
+            content = site_content(site, source.blog, read_site_history(paths))
+        except LabbookError as exc:
+            problems += exc.problems
     if problems or content is None:
         raise BadInput(problems)
     folder.mkdir(parents=True, exist_ok=True)

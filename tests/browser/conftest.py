@@ -25,6 +25,7 @@ import pytest
 
 from labbook.site.zensical import installed as zensical_installed
 from tests.conftest import CHROMIUM, ROOT
+from tests.site.conftest import example_project
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip
@@ -90,9 +91,9 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def build_command(builder: str, out: Path, scratch: Path) -> list[str]:
-    """How ``make site`` / ``make site-zensical`` build, into ``out``."""
-    config = str(ROOT / "mkdocs.yml")
+def build_command(builder: str, out: Path, scratch: Path, root: Path = ROOT) -> list[str]:
+    """How ``make site`` / ``make site-zensical`` build the project at ``root``, into ``out``."""
+    config = str(root / "mkdocs.yml")
     if builder == "zensical":
         return [sys.executable, "-m", "labbook", "zensical", "-f", config, "-d", str(out), "--build-dir", str(scratch)]
     return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(out)]
@@ -109,9 +110,10 @@ def site(request: pytest.FixtureRequest, chromium: Path, tmp_path_factory: pytes
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}/"
     out = tmp_path_factory.mktemp(f"site-{builder}") / "site"
+    project = example_project(tmp_path_factory.mktemp(f"project-{builder}") / "project")
     proc = subprocess.run(
-        build_command(builder, out, tmp_path_factory.mktemp(f"build-{builder}")),
-        cwd=ROOT,
+        build_command(builder, out, tmp_path_factory.mktemp(f"build-{builder}"), project),
+        cwd=project,
         capture_output=True,
         text=True,
         timeout=600,

@@ -117,6 +117,29 @@ def test_a_journal_entry_shows_helm_templates_verbatim(desktop, site: Site) -> N
     assert visit.console_errors == []
 
 
+def test_an_old_entry_shows_the_lab_on_its_date_and_what_changed_since(desktop, site: Site, inventory) -> None:
+    """The NCCL entry (2025-12-14) was written against device plugin 0.17.0 in the example history
+    (examples/history/README.md); its box says so, and "Since then" lists the move to today's version."""
+    entry = next(e for e in load_journal(ROOT / "journal").entries if e.date.isoformat() == "2025-12-14")
+    assert "nvidia-device-plugin" in entry.front.related
+    today = inventory.platform.component("nvidia-device-plugin").helm[0].version
+    page, visit = desktop
+    page.goto(site.url("/journal/"), wait_until="networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator('.md-content a[href]:not([href^="#"])', has_text=entry.front.title).first.click()
+    box = page.locator(".admonition", has=page.locator(".admonition-title", has_text="The lab on 2025-12-14"))
+    assert box.count() == 1
+    rows = {
+        r.locator("td").first.inner_text().strip(): r.locator("td").last.inner_text()
+        for r in box.locator("tr").all()[1:]
+    }
+    assert rows["NVIDIA device plugin"].strip() == "nvidia-device-plugin 0.17.0"
+    since = box.locator("li").all_inner_texts()
+    assert any(f"nvidia-device-plugin 0.17.0 → {today}" in line for line in since), since
+    assert box.locator("a", has_text="NVIDIA device plugin").first.is_visible()
+    assert visit.console_errors == []
+
+
 def test_the_rss_feed_parses(site: Site) -> None:
     published = load_journal(ROOT / "journal").published()
     assert published, "no published journal entries"

@@ -203,6 +203,18 @@ def test_validate_and_build() -> None:
     assert not re.search(r"mkdocs build[^\n]*(\s-q\b|--quiet)", WORKFLOW.read_text(encoding="utf-8"))
 
 
+def test_jobs_that_read_history_fetch_all_of_it() -> None:
+    """actions/checkout fetches one commit by default: a job that builds the site or runs drift docs
+    checks out the whole history (the Changes page, the entry boxes, journal entries as of their date),
+    and builds the example history this repository's labbook.yaml reads first."""
+    for job in ("validate", "site"):
+        commands = runs(job)
+        assert "mkdocs build --strict" in commands and "labbook drift docs" in commands
+        checkouts = [s for s in steps(job) if s.get("uses", "").startswith("actions/checkout@")]
+        assert checkouts and all(s["with"].get("fetch-depth") == 0 for s in checkouts), job
+        assert commands.index("make example-history") < commands.index("labbook drift docs")
+
+
 def test_drift_vs_flux_annotates_summarises_and_fails_on_drift() -> None:
     wf = load()
     # PyYAML reads the key `on` as YAML 1.1's true

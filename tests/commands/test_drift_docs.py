@@ -14,12 +14,15 @@ from labbook.formats import FORMATS, render
 from labbook.load.inventory import load_inventory
 from labbook.sources.prose import read_docs
 from tests.conftest import ROOT, run_labbook
+from tests.history.example import history_config, make_example
 
 FIXTURES = Path("tests/drift/fixtures/docs")
 """Relative to the repository root, so report paths are stable."""
 STALE = str(FIXTURES / "stale" / "docs")
 IN_SYNC = str(FIXTURES / "in-sync" / "docs")
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+NO_JOURNAL = ("--journal", str(FIXTURES / "no-journal"))
+"""A journal folder without entries: these tests are about the pages (the journal's check: test_history_docs)."""
 EXT = {"text": "txt", "json": "json", "github": "txt", "markdown": "md", "junit": "xml"}
 
 
@@ -37,20 +40,20 @@ def test_report_goldens(case: str, fmt: str, golden, monkeypatch: pytest.MonkeyP
 
 
 def test_stale_docs_exit_1_and_print_the_same_report(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = cli("drift", "docs", "--docs", STALE)
+    result = cli("drift", "docs", "--docs", STALE, *NO_JOURNAL)
     assert result.code == 1, result.err
     assert result.err == ""
     assert result.out == render(_report(STALE, monkeypatch), "text")
 
 
 def test_in_sync_docs_exit_0(cli) -> None:
-    result = cli("drift", "docs", "--docs", IN_SYNC)
+    result = cli("drift", "docs", "--docs", IN_SYNC, *NO_JOURNAL)
     assert result.code == 0, result.err
     assert "in sync: 5 subjects checked" in result.out  # two pages and three inventory files with prose
 
 
 def test_github_annotations_land_on_the_docs_lines(cli) -> None:
-    result = cli("drift", "docs", "--docs", STALE, "--format", "github")
+    result = cli("drift", "docs", "--docs", STALE, "--format", "github", *NO_JOURNAL)
     assert result.code == 1
     errors = [line for line in result.out.splitlines() if line.startswith("::error ")]
     assert len(errors) == 10
@@ -61,7 +64,17 @@ def test_github_annotations_land_on_the_docs_lines(cli) -> None:
 def test_report_and_output_files(cli, tmp_path: Path) -> None:
     report, output = tmp_path / "reports" / "docs.json", tmp_path / "out" / "docs.xml"
     result = cli(
-        "drift", "docs", "--docs", STALE, "--format", "junit", "--output", str(output), "--report", str(report)
+        "drift",
+        "docs",
+        "--docs",
+        STALE,
+        "--format",
+        "junit",
+        "--output",
+        str(output),
+        "--report",
+        str(report),
+        *NO_JOURNAL,
     )
     assert result.code == 1
     assert result.out == ""
@@ -105,7 +118,9 @@ def test_a_four_node_tagline_is_found_at_its_line_and_column(cli, inventory_copy
     text = site.read_text(encoding="utf-8")
     site.write_text(text.replace("tagline: homelab", "tagline: four-node homelab"), encoding="utf-8")
     line = text.splitlines().index("tagline: homelab kubernetes & gpu infrastructure") + 1
-    result = cli("drift", "docs", "--docs", IN_SYNC, "--inventory", str(inventory_copy), "--format", "json")
+    result = cli(
+        "drift", "docs", "--docs", IN_SYNC, "--inventory", str(inventory_copy), "--format", "json", *NO_JOURNAL
+    )
     assert result.code == 1, result.err
     (finding,) = json.loads(result.out)["findings"]
     assert finding["subject"] == "inventory/site.yaml"
@@ -121,10 +136,11 @@ def test_a_four_node_tagline_is_found_at_its_line_and_column(cli, inventory_copy
 
 def test_the_report_records_the_inputs_it_judged(cli, tmp_path: Path) -> None:
     report = tmp_path / "docs.json"
-    assert cli("drift", "docs", "--docs", IN_SYNC, "--report", str(report)).code == 0
+    assert cli("drift", "docs", "--docs", IN_SYNC, "--report", str(report), *NO_JOURNAL).code == 0
     inputs = json.loads(report.read_text(encoding="utf-8"))["inputs"]
     assert sorted(inputs["inventory"]) == ["hardware.yaml", "platform.yaml", "rdma.yaml", "site.yaml"]
-    assert sorted(inputs["docs"]) == ["index.md", "infrastructure/hardware.md"]  # journal/ is history: not judged
+    assert sorted(inputs["docs"]) == ["index.md", "infrastructure/hardware.md"]  # docs/journal/ is not a page
+    assert inputs["journal"] == {}  # the journal folder's entries, judged against their date
     digest = hashlib.sha256((ROOT / "inventory" / "site.yaml").read_bytes()).hexdigest()
     assert inputs["inventory"]["site.yaml"] == f"sha256:{digest}"
 
@@ -132,7 +148,7 @@ def test_the_report_records_the_inputs_it_judged(cli, tmp_path: Path) -> None:
 def test_a_check_that_cannot_run_replaces_the_saved_report(cli, tmp_path: Path) -> None:
     """The last good report must not outlive a failing check: the saved report says it failed."""
     report = tmp_path / "docs.json"
-    assert cli("drift", "docs", "--docs", IN_SYNC, "--report", str(report)).code == 0
+    assert cli("drift", "docs", "--docs", IN_SYNC, "--report", str(report), *NO_JOURNAL).code == 0
     assert json.loads(report.read_text(encoding="utf-8"))["in_sync"] is True
     result = cli("drift", "docs", "--docs", "no/such/docs", "--report", str(report))
     assert result.code == 2
@@ -152,7 +168,7 @@ def test_a_broken_inventory_is_bad_input_with_file_lines(cli, inventory_copy: Pa
 
 
 def test_real_process_exit_codes_and_no_traceback() -> None:
-    stale = run_labbook("drift", "docs", "--docs", STALE, "--format", "json")
+    stale = run_labbook("drift", "docs", "--docs", STALE, "--format", "json", *NO_JOURNAL)
     assert stale.code == 1, stale.err
     assert json.loads(stale.out)["counts"]["drift"] == 10
     missing = run_labbook("drift", "docs", "--docs", "nope")
@@ -161,9 +177,15 @@ def test_real_process_exit_codes_and_no_traceback() -> None:
     assert missing.err.strip() == "nope: docs folder not found (expected a folder of markdown pages)"
 
 
-def test_the_repositorys_own_docs_are_in_sync(cli) -> None:
-    """What the CI validate job runs: the hand-written pages agree with the example inventory."""
+def test_the_repositorys_own_docs_are_in_sync(cli, tmp_path: Path) -> None:
+    """What `make check` and the CI validate job run: the hand-written pages agree with the example inventory,
+    and every journal entry with the example history's inventory of its date (labbook.yaml's history:)."""
     if not (ROOT / "docs").is_dir():
         pytest.skip("docs/ does not exist yet: the site has not been written")
-    result = cli("drift", "docs")
+    config = history_config(tmp_path, make_example(tmp_path / "example"))
+    result = cli("drift", "docs", "--config", str(config), "--format", "json")
     assert result.code == 0, result.out
+    report = json.loads(result.out)
+    entries = sorted(p.name for p in (ROOT / "journal").glob("*.md"))
+    assert [s for s in report["subjects"] if s.startswith("journal/")] == [f"journal/{e}" for e in entries]
+    assert report["warnings"] == []

@@ -4,20 +4,11 @@ the entry boxes are for."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 from labbook.history import read_history
 from tests.conftest import ROOT
-from tests.history.gitrepo import need_git
-
-
-def _make(out: Path) -> Path:
-    need_git()
-    spec = importlib.util.spec_from_file_location("make_history", ROOT / "examples" / "history" / "make_history.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build(out)
+from tests.history.example import make_example as _make
 
 
 def test_example_history(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_changes_page(scenario, golden) -> None:
     golden("history/changes-page.md", page)
     assert "[Cilium](platform.md#cilium)" in page  # a component links its Platform section
     assert "[spark-a](infrastructure/hardware.md#spark-a)" in page
-    assert "· old-pc ·" in page  # a node gone from today's inventory is named, not linked
+    assert " · old-pc\n" in page  # a node gone from today's inventory is named, not linked
 
 
 def test_draft_from_changes(scenario, golden) -> None:

@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from labbook.config import CONFIG_FILE, read_config
 from labbook.site.zensical import installed as zensical_installed
 from tests.conftest import ROOT
+from tests.history.example import make_example
 from tests.site.html import Element, parse
 
-PARTS = ("mkdocs.yml", "docs", "journal", "inventory")
+PARTS = ("mkdocs.yml", "labbook.yaml", "docs", "journal", "inventory")
 """What a site build reads from the repository."""
 
 SITE_URL = "http://127.0.0.1:8000/"
@@ -127,17 +129,27 @@ def needs(builder: str) -> None:
         pytest.skip(NO_ZENSICAL)
 
 
+def example_project(dest: Path) -> Path:
+    """The project copied to ``dest`` with its example history built where ``labbook.yaml`` names it, as
+    ``make site`` leaves it."""
+    copy_project(dest)
+    config, problems = read_config(dest / CONFIG_FILE)
+    assert config is not None and config.history is not None and config.history.inventory, problems
+    make_example((dest / config.history.inventory).parent)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The example site built by MkDocs, once per session."""
-    return built_ok(build(copy_project(tmp_path_factory.mktemp("example-mkdocs") / "project")))
+    return built_ok(build(example_project(tmp_path_factory.mktemp("example-mkdocs") / "project")))
 
 
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The example site built by Zensical, once per session."""
     needs("zensical")
-    return built_ok(build(copy_project(tmp_path_factory.mktemp("example-zensical") / "project"), "zensical"))
+    return built_ok(build(example_project(tmp_path_factory.mktemp("example-zensical") / "project"), "zensical"))
 
 
 @pytest.fixture(params=BUILDERS)

@@ -33,7 +33,12 @@ def test_the_entry_point_loads_the_plugin_with_its_typed_options(project: Path) 
     config = configured(project)
     plugin = config.plugins["labbook"]
     assert isinstance(plugin, LabbookPlugin)
-    assert dict(plugin.config) == {"inventory": "inventory", "journal": "journal", "reports": "reports"}
+    assert dict(plugin.config) == {
+        "inventory": "inventory",
+        "journal": "journal",
+        "reports": "reports",
+        "project": "labbook.yaml",
+    }
     assert plugin.site is not None and plugin.site.paths.journal == project / "journal"
     assert config.site_name == "Michael Willingham"
     assert [name for name in vars(config) if "labbook" in name] == [], "no state stashed on the MkDocs config"

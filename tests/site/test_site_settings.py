@@ -35,6 +35,7 @@ def test_folders_are_the_plugin_options_relative_to_the_config(tmp_path: Path) -
         journal=tmp_path / "journal",
         reports=tmp_path / "out" / "reports",
         docs=tmp_path / "docs",
+        project=tmp_path / "labbook.yaml",
     )
 
 
@@ -48,7 +49,7 @@ def test_bad_plugin_options_are_all_reported_with_the_key(tmp_path: Path, monkey
         read_config(config)
     assert exc.value.lines() == [
         "mkdocs.yml: plugins.labbook.journal: got 3 (expected input should be a valid string)",
-        "mkdocs.yml: plugins.labbook.report: unknown option (expected inventory, journal, reports)",
+        "mkdocs.yml: plugins.labbook.report: unknown option (expected inventory, journal, reports, project)",
         "mkdocs.yml: plugins.blog.draft: got 'maybe' (expected input should be a valid boolean, unable to interpret "
         "input)",
     ]

@@ -11,6 +11,7 @@ import yaml
 
 from labbook.site import zensical
 from labbook.site.content import site_content
+from labbook.site.history import read_site_history
 from labbook.site.settings import read_config
 from tests.conftest import ROOT, run_labbook
 from tests.site.conftest import Build, build, built_ok, needs
@@ -43,7 +44,7 @@ def test_the_build_writes_nothing_into_docs_or_journal(project: Path) -> None:
 def test_the_build_folder_is_the_docs_plus_the_generated_files(zbuild: Build) -> None:
     folder = zbuild.root / "build" / "zensical"
     source = read_config(zbuild.root / "mkdocs.yml")
-    expected = site_content(zensical.load_site(source.paths(), False), source.blog)
+    expected = site_content(zensical.load_site(source.paths(), False), source.blog, read_site_history(source.paths()))
     docs = tree(folder / "docs")
     assert set(docs) == set(tree(zbuild.root / "docs")) | {f.src_uri for f in expected.files}
     for file in expected.files:

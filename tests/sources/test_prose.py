@@ -84,6 +84,13 @@ FIGURES = {
     "pcie-is-not-the-link": ("One PCIe Gen5 x4 link carries about 100 Gbps of the RDMA traffic.", []),
     "a-measuring-tool-is-not-the-link": ("ib_write_bw reported 94 Gbps over the RoCE link.", []),
     "what-a-pod-gets-is-not-the-link": ("A pod gets 100 Gbps of the link.", []),
+    # journal prose (2025-11-02-why-two-dgx-sparks.md): "each" that distributes over something else
+    "each-direction-is-not-each-node": (
+        "With two GPUs that is roughly the gradient size in each direction, every step.",
+        [(1, "gpus", "2", "unqualified")],
+    ),
+    "each-step-is-not-each-node": ("Two GPUs exchange 16 GB each step.", [(1, "gpus", "2", "unqualified")]),
+    "each-at-the-end-is-each-node": ("The Sparks have 20 cores each.", [(1, "cores", "20", "each")]),
 }
 
 
@@ -196,6 +203,10 @@ CAPS = Terms(capabilities=(("gpudirect", ("GPU-Direct RDMA", "GPUDirect RDMA", "
         ("Whether GPU-Direct RDMA can work at all.", "hedged"),
         ("GPU-Direct RDMA: planned.", "hedged"),
         ("Does GPU-Direct RDMA matter here?", "hedged"),
+        # conditions, as journal entries write them (2025-12-14-nccl-across-the-sparks.md)
+        ("Allow GPU-Direct RDMA when GPU and NIC share a host bridge.", "hedged"),
+        ("When NCCL uses GPU-Direct RDMA, the channel lines read GDRDMA.", "hedged"),
+        ("Unless GPU-Direct RDMA works, NCCL stages through host memory.", "hedged"),
     ],
 )
 def test_a_capability_named_in_a_sentence_is_a_claim_unless_hedged(text: str, claim: str) -> None:

@@ -7,8 +7,9 @@ Two kinds of prose, read with the same wording rules (:mod:`.figures`):
   the design choices, every field the models type as ``Prose``.
 
 Journal entries (``docs/journal``, Material's ``blog/posts``, and the journal
-folder itself) are dated history: they describe the lab as it was on their date
-and are not read.
+folder itself) are dated history: they describe the lab as it was on their date,
+so they are not read with the pages; :mod:`.journal` reads each against the
+inventory of its date.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "IGNORE",
     "SKIPPED_DIRS",
     "Terms",
+    "page",
     "pages",
     "read_docs",
     "scan",
@@ -37,7 +39,8 @@ __all__ = [
 ]
 
 
-def _page(path: Path, reader: Reader) -> tuple[list[ObservedFigure], list[ReportWarning]]:
+def page(path: Path, reader: Reader) -> tuple[list[ObservedFigure], list[ReportWarning]]:
+    """One markdown file's figures and claims, or a warning when it cannot be read."""
     file = display(path)
     try:
         text = read_bytes(path, file).decode("utf-8-sig")
@@ -74,7 +77,7 @@ def read_docs(
     figures: list[ObservedFigure] = []
     warnings: list[ReportWarning] = []
     for path in found:
-        more, problems = _page(path, reader)
+        more, problems = page(path, reader)
         figures += more
         warnings += problems
     files: list[str] = []

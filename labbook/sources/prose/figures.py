@@ -20,7 +20,8 @@ What counts as a figure
     the link's; memory counts in GB only (``121.7 GiB`` is what the kubelet sees).
 
 What each figure claims (:attr:`~labbook.models.observed.ObservedFigure.claim`)
-    ``each`` when its clause says so (``each``, ``per node``, ``apiece`` …); ``total``
+    ``each`` when its clause says so (``each``, ``per node``, ``apiece`` …; not ``in each
+    direction``, ``each step`` and the like, which distribute over something else); ``total``
     when its sentence says so (``in total``, ``combined``, ``across the cluster``,
     ``cluster-wide`` …), and for a link speed when its clause names the link itself
     (link, DAC, cable, fabric, RoCE …); otherwise ``unqualified``, which the drift
@@ -31,7 +32,9 @@ Capabilities
     A sentence that names a capability (its name or one of its terms, given by the
     caller) is a claim about it: ``hedged`` when the sentence also says it does not
     (fully) work (``not``, ``without``, ``yet``, ``whether``, ``planned``, ``partial``,
-    ``broken`` …), else ``unqualified``, which the drift check reads as "it works".
+    ``broken`` …) or names it in a condition (``if``, ``when``, ``unless``: ``allow GPU-Direct
+    RDMA when GPU and NIC share a bridge``), else ``unqualified``, which the drift check reads
+    as "it works".
 """
 
 from __future__ import annotations
@@ -101,7 +104,11 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
 _HARDWARE = ("cores", "threads", "memory_gb", "gpus", "fp4_pflops")
 _CORES_THREADS = re.compile(r"(?<![\w.])(?P<cores>\d+)\s*c\s*/\s*(?P<threads>\d+)\s*t\b", re.I)
 
-_EACH = re.compile(r"\b(?:each|apiece|per[\s-](?:node|machine|box|spark|host)|every node|a single node)\b", re.I)
+_EACH = re.compile(
+    r"\b(?:each(?![\s-]+(?:direction|way|side|end|step|iteration|round|pass|epoch|batch|time|rank|channel|process"
+    r"|job|pod|message|request)s?\b)|apiece|per[\s-](?:node|machine|box|spark|host)|every node|a single node)\b",
+    re.I,
+)
 _TOTAL = re.compile(
     r"\b(?:in total|totals?|totalling|combined|altogether|all together|cluster[\s-]wide|across (?:the|all|every)\b"
     r"|(?:whole|entire) cluster|the cluster (?:has|have|offers|provides|brings|adds up to))",
@@ -130,7 +137,8 @@ _CPU = re.compile(
 _OTHER_PRECISION = re.compile(r"\b(?:FP8|FP16|BF16|TF32|FP32|FP64|INT8|INT4)\b", re.I)
 _FP4 = re.compile(r"\bFP4\b", re.I)
 _HEDGE = re.compile(
-    r"(?:\b(?:not|no|never|none|without|yet|unconfirmed|unverified|untested|unsupported|unknown|whether|if|would"
+    r"(?:\b(?:not|no|never|none|without|yet|unconfirmed|unverified|untested|unsupported|unknown|whether|if|when"
+    r"|whenever|unless|would"
     r"|could|might|planned|partial|partly|broken|missing|pending|fails?|failed|cannot)\b|n't\b|\?)",
     re.I,
 )
