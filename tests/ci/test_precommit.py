@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from labbook.cli import build_parser
+from labbook.parser import build_parser
 from tests.conftest import ROOT
 
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"

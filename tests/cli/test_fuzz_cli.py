@@ -29,7 +29,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labbook.cli import build_parser, main
+from labbook.cli import main
+from labbook.parser import build_parser
 from tests.conftest import ROOT
 
 SETTINGS = settings(
