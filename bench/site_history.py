@@ -29,25 +29,22 @@ ROOT = Path(__file__).resolve().parents[1]
 GOAL = 1.10
 
 
-def _bench(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+def _module(path: Path, name: str):  # type: ignore[no-untyped-def]
+    """A script of this repository, loaded as a module (registered, so its dataclasses work)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[f"bench_{name}"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
-site_build = _bench("site_build")
-history_bench = _bench("history")
+site_build = _module(ROOT / "bench" / "site_build.py", "bench_site_build")
+history_bench = _module(ROOT / "bench" / "history.py", "bench_history")
 
 
 def example_history(dest: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("make_history", ROOT / "examples" / "history" / "make_history.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build(dest)
+    return _module(ROOT / "examples" / "history" / "make_history.py", "make_history").build(dest)
 
 
 def project(dest: Path, history: str) -> Path:
