@@ -29,68 +29,92 @@ documents and, when present, on every YAML file of the real Flux corpora).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import Any
 
 from labbook.load.yaml import LoadError, parse
 
-_BARE_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(#.*)?$")
-_ITEM = re.compile(r"^( *)-(?:[ \t]|$)")
-_NOT_SPLITTABLE = re.compile(r"^(%|---|\.\.\.)|(?:^|[\s\[{,:-])&\S", re.MULTILINE)
+_BARE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(#.*)?$")
+_ITEM = re.compile(r"( *)-(?:[ \t]|$)", re.MULTILINE)
+_CONTENT = re.compile(r"^[ \t]*[^ \t#\n]", re.MULTILINE)
+"""A content line: not blank, not a comment (YAML's white space is only space and tab)."""
+_TOP_KEY = re.compile(r"\n[^ \t#\n-]")
+"""A content line at column 0 that is not a ``-``, found after its line break (a literal first is fast)."""
+_MARKER = re.compile(r"\n(?:%|---|\.\.\.)")
+"""A directive or a document marker (after its line break)."""
+_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks for YAML 1.1 besides ``\n`` and ``\r``."""
 
 Block = tuple[str, Any]
 """A top-level block: ``("key", text)`` or ``("seq", key, [item texts])``."""
 
 
-def _content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+@functools.cache
+def _shallower(indent: int) -> re.Pattern[str]:
+    """A content line indented less than ``indent`` spaces (after its line break)."""
+    return re.compile(rf"\n {{0,{indent - 1}}}(?! )[ \t]*[^ \t#\n]")
+
+
+@functools.cache
+def _level(indent: int) -> re.Pattern[str]:
+    """A content line indented exactly ``indent`` spaces (after its line break)."""
+    return re.compile(rf"\n {{{indent}}}(?! )(?=[ \t]*[^ \t#\n])")
+
+
+def _whole_only(text: str) -> bool:
+    """Whether the text must be parsed whole: line breaks other than ``\n``, directives or document
+    markers, or an anchor anywhere."""
+    if "\r" in text or (not text.isascii() and any(b in text for b in _BREAKS)):
+        return True
+    if text.startswith(("%", "---", "...")) or _MARKER.search(text):
+        return True
+    at = text.find("&")
+    while at >= 0:  # an anchor: `&` after a blank or an indicator, followed by a name
+        if at + 1 < len(text) and not text[at + 1].isspace() and (at == 0 or text[at - 1] in " \t\n[{,:-"):
+            return True
+        at = text.find("&", at + 1)
+    return False
 
 
 def _top_blocks(text: str) -> list[str] | None:
-    """The text cut at every top-level key, or None when it must be parsed whole."""
-    if _NOT_SPLITTABLE.search(text):
+    """The text cut at every top-level key, or None when it must be parsed whole.
+
+    Regular expressions that start with a line break find the lines, so that cutting a revision
+    costs little next to parsing it.
+    """
+    if _whole_only(text):
         return None
-    lines = text.splitlines(keepends=True)
-    starts = [
-        i for i, line in enumerate(lines) if line[:1] not in (" ", "\t", "#", "-", "\n", "\r", "") and line.strip()
-    ]
-    first = next((i for i, line in enumerate(lines) if _content(line)), None)
-    if first is None or not starts or starts[0] != first:
+    first = _CONTENT.search(text)
+    if first is None or first.end() - first.start() != 1 or text[first.start()] == "-":
         return None  # empty, or the root is not a block mapping at column 0
-    bounds = [0, *starts[1:], len(lines)]
-    return ["".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
+    bounds = [0, *(m.start() + 1 for m in _TOP_KEY.finditer(text, first.end()))]
+    return [text[a:b] for a, b in itertools.pairwise([*bounds, len(text)])]
 
 
 def _items(block: str) -> tuple[str, list[str]] | None:
     """``key:`` and the texts of its block-sequence items, or None when the block is not one."""
-    lines = block.splitlines(keepends=True)
-    head = next((i for i, line in enumerate(lines) if _content(line)), None)
+    head = _CONTENT.search(block)
     if head is None:
         return None
-    key = _BARE_KEY.match(lines[head].rstrip("\r\n"))
+    end = block.find("\n", head.start())
+    if end < 0:
+        return None
+    key = _BARE_KEY.match(block, head.start(), end)
     if key is None:
         return None
-    body = lines[head + 1 :]
-    first = next((line for line in body if _content(line)), None)
-    item = _ITEM.match(first) if first else None
+    first = _CONTENT.search(block, end + 1)
+    item = _ITEM.match(block, first.start()) if first else None
     if item is None:
         return None
     indent = len(item.group(1))
-    starts = []
-    for i, line in enumerate(body):
-        if not _content(line):
-            continue
-        width = len(line) - len(line.lstrip(" "))
-        if width < indent:
-            return None
-        if width == indent:
-            if not _ITEM.match(line):
-                return None
-            starts.append(i)
-    bounds = [*starts, len(body)]
-    return key.group(1), ["".join(body[a:b]) for a, b in itertools.pairwise(bounds)]
+    if indent and _shallower(indent).search(block, end):
+        return None
+    starts = [m.start() + 1 for m in _level(indent).finditer(block, end)]
+    if not all(_ITEM.match(block, s) for s in starts):
+        return None
+    return key.group(1), [block[a:b] for a, b in itertools.pairwise([*starts, len(block)])]
 
 
 class ChunkedParser:
