@@ -41,10 +41,11 @@ def _item_models(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel]], .
 class Validator:
     """``model_validate`` memoised per parsed object (see the module docstring)."""
 
-    def __init__(self, depth: int = 1) -> None:
+    def __init__(self, depth: int = 2) -> None:
         self.depth = depth
-        """How deep items are built one by one: 1 for the items of the section's lists (the blocks
-        the parser memoises); deeper items are validated with their parent."""
+        """How deep items are built one by one: 2 for the items of the section's lists and their own
+        lists' items (a category's components), which the parser memoises; deeper items are validated
+        with their parent."""
         self._memo: dict[int, tuple[Any, type[BaseModel], BaseModel]] = {}
         self.validated = 0
         """Objects validated so far (a memo hit costs nothing)."""
