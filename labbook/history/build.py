@@ -49,8 +49,8 @@ class Record:
     """Its files, kept for sources that follow renames (the inventory)."""
     changes: list[Change] = field(default_factory=list)
     """What it changed."""
-    raw: dict[str, Any] | None = None
-    """The record as the cache file holds it, when it was read from there."""
+    entry: Any = None
+    """The record as the cache file holds it (:class:`~labbook.history.cache.Entry`), when it was read from there."""
 
 
 EMPTY = State({}, {}, {}, {})
