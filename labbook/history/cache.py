@@ -1,23 +1,37 @@
 """The history cache: every commit read, with its changes, so that a rebuild reads only new commits.
 
-One JSON file per history (repository, folder, origin) under the cache folder
+Two files per history (repository, folder, origin) under the cache folder
 (``.cache/labbook/`` at the top of the work tree, which ``.gitignore`` keeps out
-of Git). It is written atomically, and read back through pydantic models
-(:class:`CacheFile`), parsed and validated by pydantic-core in one pass: a
-thousand commits and their changes load in a few milliseconds, and nothing in
-the file is used unchecked. Anything unexpected in it (another format, another
-labbook version, JSON that does not parse or does not validate, a clone that was
-shallow and is not any more) makes it ignored and rebuilt, never trusted.
+of Git):
+
+- ``….log``: a header line, then one line per commit read (:class:`Entry`),
+  parents first. A run appends the commits it read; the log is rewritten whole
+  (atomically) only when commits went out of the history (a rebase, an amend) or
+  when it is first written.
+- ``….json``: the :class:`Snapshot` of the last run, written atomically: the heads
+  read and their states, the warnings, and how many bytes of the log it vouches
+  for, with their CRC-32.
+
+A reader takes the log only up to the length the snapshot names, and only if the
+CRC matches: an append cut short, or a snapshot and a log written by two runs at
+once, make the cache ignored and rebuilt, never trusted. Both files are parsed
+and validated through pydantic models by pydantic-core in one pass (a thousand
+commits and their changes load in a few milliseconds), and anything unexpected
+in them (another format, another labbook version, JSON that does not parse or
+does not validate, a clone that was shallow and is not any more) is treated the
+same way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from labbook import __version__
 from labbook.files import atomic_write
@@ -47,10 +61,16 @@ class Cached:
     """Revisions that did not read."""
     boundary: list[str] = field(default_factory=list)
     """The shallow boundary at the time."""
+    log_size: int = 0
+    """Bytes of the log the snapshot vouched for (0: no log yet)."""
+    log_crc: int = 0
+    """Their CRC-32."""
+    logged: int = 0
+    """Commits in those bytes."""
 
 
 def cache_path(folder: Path, source: Source) -> Path:
-    """The cache file of one history under ``folder``."""
+    """The snapshot file of one history under ``folder`` (its log: the same name ending in ``.log``)."""
     key = f"{source.repo.root.resolve()}|{source.key()}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return folder / f"history-{source.origin}-{digest}.json"
@@ -92,8 +112,8 @@ class Tip(_Model):
     """``{path: partial result}`` (JSON: facts, or the Flux source's releases and charts)."""
 
 
-class CacheFile(_Model):
-    """The whole cache file of one history."""
+class Header(_Model):
+    """The first line of a log: what wrote it, and which history it is."""
 
     format: int
     """:data:`FORMAT` when written."""
@@ -101,6 +121,11 @@ class CacheFile(_Model):
     """The labbook version that wrote it."""
     key: str
     """The history it is about (:meth:`Source.key`)."""
+
+
+class Snapshot(Header):
+    """The snapshot file: the last run's heads and states, and the part of the log it vouches for."""
+
     boundary: list[str]
     """The shallow boundary at the time."""
     heads: list[str]
@@ -109,8 +134,15 @@ class CacheFile(_Model):
     """Their states."""
     warnings: list[HistoryWarning]
     """Revisions that did not read."""
-    commits: list[Entry]
-    """Every commit read, parents first."""
+    log_size: int
+    """Bytes of the log written by that run."""
+    log_crc: int
+    """CRC-32 of those bytes."""
+    logged: int
+    """Commits in those bytes."""
+
+
+_ENTRIES = TypeAdapter(list[Entry])
 
 
 def _record(entry: Entry) -> Record:
@@ -133,6 +165,14 @@ def _entry(rec: Record) -> Entry:
     )
 
 
+def _log(path: Path) -> Path:
+    return path.with_suffix(".log")
+
+
+def _header(source: Source) -> Header:
+    return Header(format=FORMAT, labbook=__version__, key=source.key())
+
+
 def load(path: Path, source: Source) -> Cached | None:
     """The cache at ``path``, or None when there is none or it cannot be trusted."""
     with collector_paused():
@@ -141,35 +181,73 @@ def load(path: Path, source: Source) -> Cached | None:
 
 def _load(path: Path, source: Source) -> Cached | None:
     try:
-        doc = CacheFile.model_validate_json(path.read_bytes())
+        snap = Snapshot.model_validate_json(path.read_bytes())
+        if Header(format=snap.format, labbook=snap.labbook, key=snap.key) != _header(source):
+            return None
+        data = _log(path).read_bytes()[: snap.log_size]
+        if len(data) != snap.log_size or zlib.crc32(data) != snap.log_crc:
+            return None
+        cut = data.find(b"\n") + 1
+        if not cut or Header.model_validate_json(data[:cut]) != _header(source):
+            return None
+        body = data[cut:].rstrip(b"\n")
+        entries = _ENTRIES.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
     except (OSError, ValidationError):
         return None
-    if doc.format != FORMAT or doc.labbook != __version__ or doc.key != source.key():
+    if len(entries) != snap.logged:
         return None
     try:
         tips = {}
-        for sha, tip in doc.tips.items():
+        for sha, tip in snap.tips.items():
             facts, where = source.compose(tip.parts)
             tips[sha] = State(tip.files, tip.parts, facts, where)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    records = {e.sha: _record(e) for e in doc.commits}
-    return Cached(records, doc.heads, tips, doc.warnings, doc.boundary)
+    records = {e.sha: _record(e) for e in entries}
+    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(entries))
+
+
+def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
+    """Append ``chunk`` after the part of the log the snapshot vouched for; False when it cannot."""
+    try:
+        with log.open("r+b") as fh:
+            fh.truncate(cached.log_size)
+            fh.seek(cached.log_size)
+            fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        return False
+    return True
 
 
 def save(path: Path, source: Source, cached: Cached) -> None:
-    """Write the cache atomically (a reader sees the old file or the new one)."""
-    heads = cached.heads[-HEADS:]
-    doc = CacheFile.model_construct(
-        format=FORMAT,
-        labbook=__version__,
-        key=source.key(),
-        boundary=cached.boundary,
-        heads=heads,
-        tips={sha: Tip.model_construct(files=s.files, parts=s.parts) for sha, s in cached.tips.items() if sha in heads},
-        warnings=cached.warnings,
-        commits=[rec.entry if rec.entry is not None else _entry(rec) for rec in cached.records.values()],
-    )
+    """Append the commits read to the log (or rewrite it whole, atomically, when commits went out of
+    the history), then write the snapshot atomically."""
+    new = [rec for rec in cached.records.values() if rec.entry is None]
     with collector_paused():
-        text = doc.model_dump_json()
-    atomic_write(path, text)
+        chunk = "".join(_entry(rec).model_dump_json() + "\n" for rec in new).encode()
+        kept = len(cached.records) - len(new)
+        log = _log(path)
+        if cached.log_size and kept == cached.logged and _append(log, cached, chunk):
+            size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
+        else:
+            lines = [_header(source).model_dump_json()]
+            lines += [rec.entry.model_dump_json() for rec in cached.records.values() if rec.entry is not None]
+            whole = ("\n".join(lines) + "\n").encode() + chunk
+            atomic_write(log, whole.decode())
+            size, crc = len(whole), zlib.crc32(whole)
+        heads = cached.heads[-HEADS:]
+        snap = Snapshot(
+            format=FORMAT,
+            labbook=__version__,
+            key=source.key(),
+            boundary=cached.boundary,
+            heads=heads,
+            tips={sha: Tip(files=s.files, parts=s.parts) for sha, s in cached.tips.items() if sha in heads},
+            warnings=cached.warnings,
+            log_size=size,
+            log_crc=crc,
+            logged=len(cached.records),
+        ).model_dump_json()
+    atomic_write(path, snap)
