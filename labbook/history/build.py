@@ -117,13 +117,24 @@ class Builder:
             files = self.source.select(commit, parent.files if parent else None, parent_sha)
         if parent is not None and (files is parent.files or files == parent.files):
             return parent
-        parts: dict[str, Any] = {}
-        for path, blob in files.items():
-            if parent is not None and parent.files.get(path) == blob:
-                parts[path] = parent.parts.get(path)
-                continue
-            part, ok = self._part(path, blob, commit.sha)
-            parts[path] = part if ok else (parent.parts.get(path) if parent else None)
+        if parent is None:
+            parts: dict[str, Any] = {}
+            for path, blob in files.items():
+                part, ok = self._part(path, blob, commit.sha)
+                parts[path] = part if ok else None
+        else:
+            # only the files whose blob changed (set operations: no Python loop over every file)
+            parts = dict(parent.parts)
+            for path in parent.files.keys() - files.keys():
+                del parts[path]
+            changed = files.items() - parent.files.items()
+            # read in the files' order, so that warnings come in that order
+            ordered = [item for item in files.items() if item in changed] if len(changed) > 1 else changed
+            for path, blob in ordered:
+                part, ok = self._part(path, blob, commit.sha)
+                parts[path] = part if ok else parent.parts.get(path)
+            if list(parts) != list(files):
+                parts = {path: parts[path] for path in files}
         facts, where = self.source.compose(parts)
         return State(files, parts, facts, where)
 
