@@ -1,29 +1,46 @@
 """The history cache: every commit read, with its changes, so that a rebuild reads only new commits.
 
-One JSON file per history (repository, folder, origin) under the cache folder
+Two files per history (repository, folder, origin) under the cache folder
 (``.cache/labbook/`` at the top of the work tree, which ``.gitignore`` keeps out
-of Git). It is written atomically. Anything unexpected in it (another format,
-another labbook version, unreadable JSON, a clone that was shallow and is not
-any more) makes it ignored and rebuilt, never trusted.
+of Git):
+
+- ``….log``: a header line, then one line per commit read (:class:`Entry`),
+  parents first. A run appends the commits it read; the log is rewritten whole
+  (atomically) only when commits went out of the history (a rebase, an amend) or
+  when it is first written.
+- ``….json``: the :class:`Snapshot` of the last run, written atomically: the heads
+  read and their states, the warnings, and how many bytes of the log it vouches
+  for, with their CRC-32.
+
+A reader takes the log only up to the length the snapshot names, and only if the
+CRC matches: an append cut short, or a snapshot and a log written by two runs at
+once, make the cache ignored and rebuilt, never trusted. Both files are parsed
+and validated through pydantic models by pydantic-core in one pass (a thousand
+commits and their changes load in a few milliseconds), and anything unexpected
+in them (another format, another labbook version, JSON that does not parse or
+does not validate, a clone that was shallow and is not any more) is treated the
+same way.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
 from labbook import __version__
 from labbook.files import atomic_write
-from labbook.history.build import Record, State
-from labbook.history.differ import commit_ref
+from labbook.history.build import Record, State, collector_paused
 from labbook.history.git import Commit
 from labbook.history.sources import Source
 from labbook.models.history import Change, HistoryWarning
 
-FORMAT = 2
+FORMAT = 3
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4
@@ -44,71 +61,193 @@ class Cached:
     """Revisions that did not read."""
     boundary: list[str] = field(default_factory=list)
     """The shallow boundary at the time."""
+    log_size: int = 0
+    """Bytes of the log the snapshot vouched for (0: no log yet)."""
+    log_crc: int = 0
+    """Their CRC-32."""
+    logged: int = 0
+    """Commits in those bytes."""
 
 
 def cache_path(folder: Path, source: Source) -> Path:
-    """The cache file of one history under ``folder``."""
+    """The snapshot file of one history under ``folder`` (its log: the same name ending in ``.log``)."""
     key = f"{source.repo.root.resolve()}|{source.key()}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return folder / f"history-{source.origin}-{digest}.json"
 
 
-def _record(sha: str, raw: dict[str, Any]) -> Record:
-    """A cached commit. Its changes are rebuilt without re-validation (``model_construct``): they were
-    validated when first read and the file is labbook's own, checked by format and version."""
-    commit = Commit(sha, tuple(raw["parents"]), raw["time"], raw["offset"], raw["author"], raw["message"])
-    changes = []
-    if raw["changes"]:
-        ref = commit_ref(commit)
-        changes = [Change.model_construct(**c, commit=ref) for c in raw["changes"]]
-    return Record(commit, raw["boundary"], raw.get("files"), changes, raw)
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entry(_Model):
+    """One commit read, as the cache keeps it."""
+
+    sha: str
+    """Full id."""
+    parents: list[str]
+    """Parent ids."""
+    time: int
+    """Committer time, seconds since the epoch."""
+    offset: int
+    """Committer UTC offset in minutes."""
+    author: str
+    """Author name."""
+    message: str
+    """First line of the message."""
+    boundary: bool = False
+    """A shallow clone's boundary commit."""
+    files: dict[str, str] | None = None
+    """``{path: blob}`` of the files read, for sources that follow renames."""
+    changes: list[Change] = []
+    """What the commit changed."""
+
+
+class Tip(_Model):
+    """The state of a head: its files and each file's partial result."""
+
+    files: dict[str, str]
+    """``{path: blob}``."""
+    parts: dict[str, Any]
+    """``{path: partial result}`` (JSON: facts, or the Flux source's releases and charts)."""
+
+
+class Header(_Model):
+    """The first line of a log: what wrote it, and which history it is."""
+
+    format: int
+    """:data:`FORMAT` when written."""
+    labbook: str
+    """The labbook version that wrote it."""
+    key: str
+    """The history it is about (:meth:`Source.key`)."""
+
+
+class Snapshot(Header):
+    """The snapshot file: the last run's heads and states, and the part of the log it vouches for."""
+
+    boundary: list[str]
+    """The shallow boundary at the time."""
+    heads: list[str]
+    """Recent heads read, newest last."""
+    tips: dict[str, Tip]
+    """Their states."""
+    warnings: list[HistoryWarning]
+    """Revisions that did not read."""
+    log_size: int
+    """Bytes of the log written by that run."""
+    log_crc: int
+    """CRC-32 of those bytes."""
+    logged: int
+    """Commits in those bytes."""
+
+
+_ENTRIES = TypeAdapter(list[Entry])
+
+
+def _record(entry: Entry) -> Record:
+    commit = Commit(entry.sha, tuple(entry.parents), entry.time, entry.offset, entry.author, entry.message)
+    return Record(commit, entry.boundary, entry.files, entry.changes, entry)
+
+
+def _entry(rec: Record) -> Entry:
+    c = rec.commit
+    return Entry.model_construct(
+        sha=c.sha,
+        parents=list(c.parents),
+        time=c.time,
+        offset=c.offset,
+        author=c.author,
+        message=c.message,
+        boundary=rec.boundary,
+        files=rec.files,
+        changes=rec.changes,
+    )
+
+
+def _log(path: Path) -> Path:
+    return path.with_suffix(".log")
+
+
+def _header(source: Source) -> Header:
+    return Header(format=FORMAT, labbook=__version__, key=source.key())
 
 
 def load(path: Path, source: Source) -> Cached | None:
     """The cache at ``path``, or None when there is none or it cannot be trusted."""
+    with collector_paused():
+        return _load(path, source)
+
+
+def _load(path: Path, source: Source) -> Cached | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if raw.get("format") != FORMAT or raw.get("labbook") != __version__ or raw.get("key") != source.key():
+        snap = Snapshot.model_validate_json(path.read_bytes())
+        if Header(format=snap.format, labbook=snap.labbook, key=snap.key) != _header(source):
             return None
-        records = {sha: _record(sha, r) for sha, r in raw["commits"].items()}
-        tips = {}
-        for sha, tip in raw["tips"].items():
-            facts, where = source.compose(tip["parts"])
-            tips[sha] = State(tip["files"], tip["parts"], facts, where)
-        warnings = [HistoryWarning.model_validate(w) for w in raw["warnings"]]
-        return Cached(records, list(raw["heads"]), tips, warnings, list(raw["boundary"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        data = _log(path).read_bytes()[: snap.log_size]
+        if len(data) != snap.log_size or zlib.crc32(data) != snap.log_crc:
+            return None
+        cut = data.find(b"\n") + 1
+        if not cut or Header.model_validate_json(data[:cut]) != _header(source):
+            return None
+        body = data[cut:].rstrip(b"\n")
+        entries = _ENTRIES.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
+    except (OSError, ValidationError):
         return None
+    if len(entries) != snap.logged:
+        return None
+    try:
+        tips = {}
+        for sha, tip in snap.tips.items():
+            facts, where = source.compose(tip.parts)
+            tips[sha] = State(tip.files, tip.parts, facts, where)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    records = {e.sha: _record(e) for e in entries}
+    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(entries))
+
+
+def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
+    """Append ``chunk`` after the part of the log the snapshot vouched for; False when it cannot."""
+    try:
+        with log.open("r+b") as fh:
+            fh.truncate(cached.log_size)
+            fh.seek(cached.log_size)
+            fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        return False
+    return True
 
 
 def save(path: Path, source: Source, cached: Cached) -> None:
-    """Write the cache atomically (a reader sees the old file or the new one)."""
-    commits = {}
-    for sha, rec in cached.records.items():
-        if rec.raw is not None:
-            commits[sha] = rec.raw
-            continue
-        c = rec.commit
-        commits[sha] = {
-            "parents": list(c.parents),
-            "time": c.time,
-            "offset": c.offset,
-            "author": c.author,
-            "message": c.message,
-            "boundary": rec.boundary,
-            "files": rec.files,
-            "changes": [ch.model_dump(mode="json", exclude={"commit"}) for ch in rec.changes],
-        }
-    doc = {
-        "format": FORMAT,
-        "labbook": __version__,
-        "key": source.key(),
-        "boundary": cached.boundary,
-        "heads": cached.heads[-HEADS:],
-        "tips": {
-            sha: {"files": s.files, "parts": s.parts} for sha, s in cached.tips.items() if sha in cached.heads[-HEADS:]
-        },
-        "warnings": [w.model_dump(mode="json") for w in cached.warnings],
-        "commits": commits,
-    }
-    atomic_write(path, json.dumps(doc, separators=(",", ":")))
+    """Append the commits read to the log (or rewrite it whole, atomically, when commits went out of
+    the history), then write the snapshot atomically."""
+    new = [rec for rec in cached.records.values() if rec.entry is None]
+    with collector_paused():
+        chunk = "".join(_entry(rec).model_dump_json() + "\n" for rec in new).encode()
+        kept = len(cached.records) - len(new)
+        log = _log(path)
+        if cached.log_size and kept == cached.logged and _append(log, cached, chunk):
+            size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
+        else:
+            lines = [_header(source).model_dump_json()]
+            lines += [rec.entry.model_dump_json() for rec in cached.records.values() if rec.entry is not None]
+            whole = ("\n".join(lines) + "\n").encode() + chunk
+            atomic_write(log, whole.decode())
+            size, crc = len(whole), zlib.crc32(whole)
+        heads = cached.heads[-HEADS:]
+        snap = Snapshot(
+            format=FORMAT,
+            labbook=__version__,
+            key=source.key(),
+            boundary=cached.boundary,
+            heads=heads,
+            tips={sha: Tip(files=s.files, parts=s.parts) for sha, s in cached.tips.items() if sha in heads},
+            warnings=cached.warnings,
+            log_size=size,
+            log_crc=crc,
+            logged=len(cached.records),
+        ).model_dump_json()
+    atomic_write(path, snap)

@@ -2,131 +2,219 @@
 
 Reading 1,000 revisions of ``platform.yaml`` means parsing 1,000 near-identical
 files: a version bump changes one line of three hundred. :class:`ChunkedParser`
-cuts a file at the places where a block-style YAML document's top level
-restarts, parses each block once with the project's loader
-(:func:`labbook.load.yaml.parse`: duplicate keys refused) and remembers it by
-its text, so the next revision re-parses only the block whose text changed.
+cuts a file at the places where the YAML grammar itself starts a new node,
+parses each piece once with the project's loader (:func:`labbook.load.yaml.parse`:
+duplicate keys refused) and remembers it by its text, so the next revision
+re-parses only the piece whose text changed (one line, for a version bump).
 
-Two levels of cut, both at places where the YAML grammar itself starts a new
-node:
+The cuts, applied again inside each piece that is itself a block mapping or a
+block sequence:
 
-- a top-level key: a line at column 0 that is not blank, not a comment and not
-  a ``-`` (a compact sequence under the previous key);
-- inside a top-level ``key:`` with no inline value whose content is a block
-  sequence at indentation *d*: each ``-`` at exactly indentation *d* starts an
-  item, provided no content line is indented less than *d*.
+- a block mapping whose keys sit at column *c* (0 for the document) is cut at
+  every content line indented exactly *c* that is not a ``-`` (a compact
+  sequence under the previous key), provided no content line is indented less
+  than *c*; each entry must then parse to a mapping of one key, and no key may
+  come twice;
+- an entry ``key:`` with no inline value whose content is a block sequence at
+  indentation *d* is cut at each ``-`` at exactly indentation *d*, provided no
+  content line is indented less than *d*; one whose content is a block mapping
+  indented deeper is cut as a mapping;
+- an item ``- key: …`` is the block mapping that starts after its ``-`` (at the
+  column of ``key``), cut as a mapping.
 
-Anything that would make a cut change the meaning falls back to parsing the
-whole text: directives or document markers, a root that is not a block mapping,
-an alias whose anchor lives in another block (the block alone then fails to
-parse), a key repeated across blocks, or any block that does not parse on its
-own. A document with any anchor is parsed whole too (libyaml refuses an anchor
-defined twice, which blocks parsed apart would hide). The result is then exactly
-what :func:`~labbook.load.yaml.parse` returns for the whole text
-(``tests/history/test_chunks.py`` checks this on the real inventory, on generated
-documents and, when present, on every YAML file of the real Flux corpora).
+A piece that does not fit these shapes is parsed on its own, as a whole. Anything
+that could make a cut change the meaning falls back to parsing the whole text:
+directives or document markers, a root that is not a block mapping, a line break
+other than ``\\n`` (``\\r``, and the YAML 1.1 breaks ``\\x85``, ``\\u2028``,
+``\\u2029``), any anchor (an alias to another piece's anchor, or an anchor
+defined twice, which pieces parsed apart would hide), a key repeated across
+pieces, or any piece that does not parse on its own. The result is then exactly
+what :func:`~labbook.load.yaml.parse` returns for the whole text, as plain values
+(the pieces' own line marks are not the document's: a caller that needs
+locations parses the whole text; ``tests/history/test_chunks.py`` checks the
+values on the real inventory, on generated documents and, when present, on
+every YAML file of the real Flux corpora).
+
+Cutting is done with regular expressions that start with a line break (a literal
+first is what makes them fast), so that cutting a revision costs little next to
+parsing it.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import Any
 
+import yaml
+
 from labbook.load.yaml import LoadError, parse
 
-_BARE_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(#.*)?$")
-_ITEM = re.compile(r"^( *)-(?:[ \t]|$)")
-_NOT_SPLITTABLE = re.compile(r"^(%|---|\.\.\.)|(?:^|[\s\[{,:-])&\S", re.MULTILINE)
+_KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
+_BARE_KEY = re.compile(rf"({_KEY}):[ \t]*(#.*)?$", re.MULTILINE)
+_ITEM = re.compile(r"( *)-(?:[ \t]|$)", re.MULTILINE)
+_DASH_KEY = re.compile(rf"( *)-( +){_KEY}:(?:[ \t]|$)", re.MULTILINE)
+"""An item whose value is a block mapping starting on the ``-`` line."""
+_CONTENT = re.compile(r"^[ \t]*[^ \t#\n]", re.MULTILINE)
+"""A content line: not blank, not a comment (YAML's white space is only space and tab)."""
+_MARKER = re.compile(r"\n(?:%|---|\.\.\.)")
+"""A directive or a document marker (after its line break)."""
+_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks for YAML 1.1 besides ``\\n`` and ``\\r``."""
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+"""How the loader (libyaml's parser, PyYAML's resolver) types a plain scalar."""
 
-Block = tuple[str, Any]
-"""A top-level block: ``("key", text)`` or ``("seq", key, [item texts])``."""
+
+@functools.cache
+def _shallower(indent: int) -> re.Pattern[str]:
+    """A content line indented less than ``indent`` spaces (after its line break)."""
+    return re.compile(rf"\n {{0,{indent - 1}}}(?! )[ \t]*[^ \t#\n]")
 
 
-def _content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+@functools.cache
+def _level(indent: int) -> re.Pattern[str]:
+    """A content line indented exactly ``indent`` spaces (after its line break)."""
+    return re.compile(rf"\n {{{indent}}}(?! )(?=[ \t]*[^ \t#\n])")
+
+
+@functools.cache
+def _key_line(indent: int) -> re.Pattern[str]:
+    """A content line indented exactly ``indent`` spaces that is not a ``-`` (after its line break)."""
+    return re.compile(rf"\n {{{indent}}}[^ \t#\n-]")
+
+
+@functools.cache
+def _plain_str(key: str) -> bool:
+    """Whether a plain scalar reads as a string (``on``, ``null``, ``true`` do not)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) == _STR
+
+
+def _whole_only(text: str) -> bool:
+    """Whether the text must be parsed whole: line breaks other than ``\\n``, directives or document
+    markers, or an anchor anywhere."""
+    if "\r" in text or (not text.isascii() and any(b in text for b in _BREAKS)):
+        return True
+    if text.startswith(("%", "---", "...")) or _MARKER.search(text):
+        return True
+    at = text.find("&")
+    while at >= 0:  # an anchor: `&` after a blank or an indicator, followed by a name
+        if at + 1 < len(text) and not text[at + 1].isspace() and (at == 0 or text[at - 1] in " \t\n[{,:-"):
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _cut(text: str, starts: list[int]) -> list[str]:
+    return [text[a:b] for a, b in itertools.pairwise([0, *starts, len(text)])]
 
 
 def _top_blocks(text: str) -> list[str] | None:
     """The text cut at every top-level key, or None when it must be parsed whole."""
-    if _NOT_SPLITTABLE.search(text):
+    if _whole_only(text):
         return None
-    lines = text.splitlines(keepends=True)
-    starts = [
-        i for i, line in enumerate(lines) if line[:1] not in (" ", "\t", "#", "-", "\n", "\r", "") and line.strip()
-    ]
-    first = next((i for i, line in enumerate(lines) if _content(line)), None)
-    if first is None or not starts or starts[0] != first:
+    first = _CONTENT.search(text)
+    if first is None or first.end() - first.start() != 1 or text[first.start()] == "-":
         return None  # empty, or the root is not a block mapping at column 0
-    bounds = [0, *starts[1:], len(lines)]
-    return ["".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
+    return _cut(text, [m.start() + 1 for m in _key_line(0).finditer(text, first.end())])
 
 
-def _items(block: str) -> tuple[str, list[str]] | None:
-    """``key:`` and the texts of its block-sequence items, or None when the block is not one."""
-    lines = block.splitlines(keepends=True)
-    head = next((i for i, line in enumerate(lines) if _content(line)), None)
-    if head is None:
+def _items(body: str, indent: int) -> list[str] | None:
+    """The items of a block sequence at ``indent`` (``body`` starts after a line break), or None."""
+    if indent and _shallower(indent).search(body):
         return None
-    key = _BARE_KEY.match(lines[head].rstrip("\r\n"))
-    if key is None:
+    starts = [m.start() + 1 for m in _level(indent).finditer(body)]
+    if not starts or not all(_ITEM.match(body, s) for s in starts):
         return None
-    body = lines[head + 1 :]
-    first = next((line for line in body if _content(line)), None)
-    item = _ITEM.match(first) if first else None
-    if item is None:
+    first = _CONTENT.search(body)
+    if first is None or first.start() < starts[0]:
         return None
-    indent = len(item.group(1))
-    starts = []
-    for i, line in enumerate(body):
-        if not _content(line):
-            continue
-        width = len(line) - len(line.lstrip(" "))
-        if width < indent:
-            return None
-        if width == indent:
-            if not _ITEM.match(line):
-                return None
-            starts.append(i)
-    bounds = [*starts, len(body)]
-    return key.group(1), ["".join(body[a:b]) for a, b in itertools.pairwise(bounds)]
+    return _cut(body, starts)[1:]
 
 
 class ChunkedParser:
-    """:func:`~labbook.load.yaml.parse` for many revisions of the same kind of file, memoised by block.
+    """:func:`~labbook.load.yaml.parse` for many revisions of the same kind of file, memoised by piece.
 
     ``parse`` raises :class:`~labbook.load.yaml.LoadError` exactly when parsing the
-    whole text would, with the located problem of the whole text.
+    whole text would, with the located problem of the whole text. A piece seen
+    before gives back the very same object, which :class:`~labbook.history.validated.Validator`
+    relies on.
     """
 
     def __init__(self) -> None:
-        self._blocks: dict[str, Any] = {}
-        self._seqs: dict[str, tuple[str, list[str]] | None] = {}
+        self._leaves: dict[str, Any] = {}
+        self._entries: dict[str, dict[Any, Any] | None] = {}
+        self._elements: dict[str, tuple[Any] | None] = {}
         self.parsed = 0
-        """Blocks parsed so far (a memo hit costs nothing)."""
+        """Pieces parsed so far (a memo hit costs nothing)."""
 
     def _one(self, name: str, text: str) -> Any:
-        if text not in self._blocks:
+        if text not in self._leaves:
             self.parsed += 1
-            self._blocks[text] = parse(name, text)
-        return self._blocks[text]
+            self._leaves[text] = parse(name, text)
+        return self._leaves[text]
 
-    def _block(self, name: str, block: str) -> dict[Any, Any] | None:
-        if block not in self._seqs:
-            self._seqs[block] = _items(block)
-        split = self._seqs[block]
-        if split is None:
-            value = self._one(name, block)
-            return value if isinstance(value, dict) and len(value) == 1 else None
-        key, items = split
-        out = []
-        for item in items:
-            value = self._one(name, item)
-            if not (isinstance(value, list) and len(value) == 1):
+    def _mapping(self, name: str, text: str, indent: int, first: int) -> dict[Any, Any] | None:
+        """A block mapping whose keys sit at column ``indent``, its first key at offset ``first``."""
+        if indent and _shallower(indent).search(text):
+            return None
+        merged: dict[Any, Any] = {}
+        for entry in _cut(text, [m.start() + 1 for m in _key_line(indent).finditer(text, first)]):
+            value = self._entry(name, entry, indent)
+            if value is None or any(k in merged for k in value):
                 return None
-            out.append(value[0])
-        return {key: out}
+            merged.update(value)
+        return merged
+
+    def _entry(self, name: str, text: str, indent: int) -> dict[Any, Any] | None:
+        """One entry of a block mapping: ``{key: value}``, or None when it is not one."""
+        if text not in self._entries:
+            value = self._nested(name, text, indent)
+            if value is None:
+                value = self._one(name, text)
+                value = value if isinstance(value, dict) and len(value) == 1 else None
+            self._entries[text] = value
+        return self._entries[text]
+
+    def _nested(self, name: str, text: str, indent: int) -> dict[Any, Any] | None:
+        """``key:`` over a block sequence or a deeper block mapping, cut further; else None."""
+        head = _CONTENT.search(text)
+        end = text.find("\n", head.start()) if head else -1
+        key = _BARE_KEY.match(text, head.end() - 1, end) if head and end >= 0 else None
+        if key is None or not _plain_str(key.group(1)):
+            return None
+        body = text[end:]
+        first = _CONTENT.search(body, 1)
+        if first is None:
+            return None
+        item = _ITEM.match(body, first.start())
+        if item is not None:
+            texts = _items(body, len(item.group(1)))
+            if texts is None:
+                return None
+            values = [self._element(name, t) for t in texts]
+            return None if any(v is None for v in values) else {key.group(1): [v[0] for v in values]}  # type: ignore[index]
+        deeper = first.end() - 1 - first.start()
+        if deeper <= indent:
+            return None
+        value = self._mapping(name, body, deeper, first.start())
+        return None if value is None else {key.group(1): value}
+
+    def _element(self, name: str, text: str) -> tuple[Any] | None:
+        """One item of a block sequence, as ``(value,)``, or None when it is not one."""
+        if text not in self._elements:
+            dash = _DASH_KEY.match(text)
+            value = None
+            if dash is not None:
+                at = len(dash.group(1))
+                mapping = self._mapping(name, f"{text[:at]} {text[at + 1 :]}", at + 1 + len(dash.group(2)), 0)
+                value = None if mapping is None else (mapping,)
+            if value is None:
+                parsed = self._one(name, text)
+                value = (parsed[0],) if isinstance(parsed, list) and len(parsed) == 1 else None
+            self._elements[text] = value
+        return self._elements[text]
 
     def parse(self, name: str, text: str) -> Any:
         """The parsed document, as the whole-text parse would give it."""
@@ -135,7 +223,7 @@ class ChunkedParser:
             merged: dict[Any, Any] = {}
             try:
                 for block in blocks:
-                    value = self._block(name, block)
+                    value = self._entry(name, block, 0)
                     if value is None or any(k in merged for k in value):
                         break
                     merged.update(value)

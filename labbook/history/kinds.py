@@ -10,6 +10,7 @@ in :data:`SECTIONS`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -22,6 +23,32 @@ from labbook.render.text import num
 
 NAME = "name"
 """The field holding a subject's display name (never reported as a change on its own)."""
+
+_Item = TypeVar("_Item")
+
+
+def each(project: Callable[[_Item], dict[str, str]], item: _Item) -> dict[str, str]:
+    """One item's facts (the projections' default: computed every time)."""
+    return project(item)
+
+
+class ItemFacts:
+    """:func:`each`, remembering an item's facts by its model object.
+
+    :class:`~labbook.history.validated.Validator` hands back the very same object for an
+    item whose text did not change, so a revision computes the facts of the items it
+    changed only. The facts are shared between revisions and never modified.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Any, dict[str, str]]] = {}
+
+    def __call__(self, project: Callable[[_Item], dict[str, str]], item: _Item) -> dict[str, str]:
+        hit = self._memo.get(id(item))
+        if hit is None or hit[0] is not item:
+            hit = (item, project(item))
+            self._memo[id(item)] = hit
+        return hit[1]
 
 
 def node_facts(node: Node) -> dict[str, str]:
@@ -55,17 +82,17 @@ def component_facts(component: Component) -> dict[str, str]:
     return facts
 
 
-def hardware(model: Hardware) -> Facts:
+def hardware(model: Hardware, each: Callable[..., dict[str, str]] = each) -> Facts:
     """``node/<name>`` for every node."""
-    return {f"node/{n.name}": node_facts(n) for n in model.nodes}
+    return {f"node/{n.name}": each(node_facts, n) for n in model.nodes}
 
 
-def platform(model: Platform) -> Facts:
+def platform(model: Platform, each: Callable[..., dict[str, str]] = each) -> Facts:
     """``component/<id>`` for every component."""
-    return {f"component/{c.id}": component_facts(c) for c in model.components}
+    return {f"component/{c.id}": each(component_facts, c) for c in model.components}
 
 
-def rdma(model: Rdma) -> Facts:
+def rdma(model: Rdma, each: Callable[..., dict[str, str]] = each) -> Facts:
     """Links, SR-IOV per node, networks, NCCL variables and capability statuses."""
     facts: Facts = {}
     for link in model.links:
@@ -101,7 +128,10 @@ SECTIONS: dict[str, tuple[type[BaseModel], Callable[..., Facts]]] = {
     "platform": (Platform, platform),
     "rdma": (Rdma, rdma),
 }
-"""Inventory sections with history, their model and their projection (``site.yaml`` has none)."""
+"""Inventory sections with history, their model and their projection (``site.yaml`` has none).
+
+A projection takes the section's model and, optionally, how to project one item (``each``:
+:class:`ItemFacts` to remember items' facts across revisions)."""
 
 
 class Kind:

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from labbook.history.chunks import ChunkedParser
 from labbook.history.git import Commit, Repo
-from labbook.history.kinds import SECTIONS
+from labbook.history.kinds import SECTIONS, ItemFacts
+from labbook.history.validated import Validator
 from labbook.load.errors import problems_from_validation
 from labbook.load.yaml import LoadError, decode, parse
 from labbook.models.history import Facts, Origin
@@ -82,6 +83,8 @@ class InventorySource(Source):
         super().__init__(repo, folder)
         self._paths: dict[str, dict[str, str]] = {}
         self._parsers = {section: ChunkedParser() for section in SECTIONS}
+        self._validator = Validator()
+        self._facts = ItemFacts()
         self._sections = {path: section for section, path in self.head_paths().items()}
         self.renamed = False
         """Whether :meth:`prepare` found a rename."""
@@ -131,7 +134,7 @@ class InventorySource(Source):
         model, project = SECTIONS[section]
         try:
             tree = self._parsers[section].parse(path, decode(path, data))
-            return project(model.model_validate(tree)), None
+            return project(self._validator.validate(model, tree), self._facts), None
         except LoadError as exc:
             return None, str(exc.problem)
         except ValidationError as exc:

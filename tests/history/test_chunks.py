@@ -53,6 +53,24 @@ CASES = [
     "# only a comment\n",
     "a:\n  - 1\n  -\n  - 3\n",
     "a: 1 # c\n\n\nb:\n  # c\n  - 2\n",
+    # inside a block: the same cuts one level down
+    "a:\n  b: 1\n  b: 2\n",  # a key repeated in a nested mapping
+    "a:\n  b: 1\n c: 2\n",  # a line less indented than the nested keys
+    "a:\n  - b: 1\n    c: [1,\n    2]\n",  # a flow sequence continued at the item's key column
+    "a:\n  - b: 1\n   c: 2\n",  # an item's line between the dash and the key column
+    "a:\n  on: 1\n  off:\n    - x\n",  # keys that read as booleans
+    "a:\n  - on:\n      - 1\n  - null:\n      k: v\n",
+    "a:\n  -   b: 1\n      c: 2\n",  # an item's mapping further right
+    "a:\n  - b: 1\n  # c\n    c: 2\n",  # a comment at the dash column inside an item
+    "a:\n  b:\n  - 1\n  - 2\n  c: 3\n",  # a compact sequence in a nested mapping
+    "a:\n  b: 'x\n  y'\n",  # a quoted scalar continued at the nested key column
+    "a:\n\tb: 1\n",
+    "a:\n  - b: 1\n  -\tc: 2\n",
+    "a:\n  b:\n    c:\n      d: 1\n    e: 2\n",
+    "a:\n  - - 1\n    - 2\n",
+    "a:\n  - b: |\n      text\n\n      more\n    c: >-\n      folded\n",
+    "a:\n  b: 1\r\n  c: 2\r\n",  # CRLF: parsed whole
+    "a:\n  - b: 1\n    b: 2\n",  # a key repeated in an item
 ]
 
 
@@ -94,6 +112,48 @@ def _doc(draw) -> str:
 @given(_doc())
 def test_generated_documents(text: str) -> None:
     assert_same(text)
+
+
+_stray = st.sampled_from(["# c", "", "x", "- y", "\tz: 1", "'q", "]"])
+_value = st.sampled_from(["1", "1.10", "true", "null", "'q: 1'", '"d"', "v1.2.3", "[1, 2]", "{k: v}", "|\n  text"])
+
+
+@st.composite
+def _nested_lines(draw, indent: int, depth: int) -> list[str]:
+    """A block mapping at ``indent``, nested ``depth`` more levels, with an odd line now and then."""
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        pad = " " * max(0, indent + draw(st.sampled_from([0] * 15 + [-1, 1])))
+        key = draw(_key)
+        shape = draw(st.sampled_from([0, 0, 0, 1, 2, 3, 4, 4] if depth else [0, 0, 0, 0, 0, 1]))
+        if shape == 0:
+            lines.append(f"{pad}{key}: {draw(_value)}".replace("\n", "\n" + pad))
+        elif shape == 1:
+            lines.append(pad + " " * draw(st.integers(0, 4)) + draw(_stray))
+        elif shape == 2:
+            lines.append(f"{pad}{key}:")
+            lines += draw(_nested_lines(indent + draw(st.integers(1, 3)), depth - 1))
+        else:
+            lines.append(f"{pad}{key}:")
+            dash = " " * (indent + draw(st.integers(0, 3)))
+            for _ in range(draw(st.integers(1, 3))):
+                if shape == 3:
+                    lines.append(f"{dash}- {draw(_value)}".replace("\n", "\n" + dash))
+                    continue
+                gap = " " * draw(st.integers(1, 3))
+                inner = draw(_nested_lines(len(dash) + 1 + len(gap), depth - 1))
+                lines.append(f"{dash}-{gap}{inner[0].lstrip(' ')}")
+                lines += inner[1:]
+    return lines
+
+
+@settings(max_examples=500, deadline=None)
+@given(_nested_lines(0, 3))
+def test_generated_nested_documents(lines: list[str]) -> None:
+    parser = ChunkedParser()
+    text = "\n".join(lines) + "\n"
+    assert_same(text, parser)
+    assert_same(text.replace(": 1", ": 2", 1), parser)  # a revision, through the same memo
 
 
 @pytest.mark.corpus

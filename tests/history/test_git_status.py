@@ -90,3 +90,28 @@ def test_cli_json_and_since(scenario, cli) -> None:
     assert result.err.startswith("warning: inventory/platform.yaml:1:13: a '[' that is not closed")
     bad = cli("history", "--since", "yesterday", cwd=scenario.root)
     assert (bad.code, bad.err) == (2, "labbook history: --since 'yesterday' is not a date (expected YYYY-MM-DD)\n")
+
+
+def test_cache_across_a_branch_switch(scenario, tmp_path) -> None:
+    """Back on a branch read before (whose commits the other branch does not have), the history is the
+    branch's own, cache or not."""
+    work = tmp_path / "lab"
+    shutil.copytree(scenario.root, work)
+    repo = GitRepo.__new__(GitRepo)
+    repo.root = work
+    cache = tmp_path / "cache"
+    rdma = work / "inventory" / "rdma.yaml"
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("inventory/rdma.yaml", rdma.read_text().replace("vfs: 8", "vfs: 2"))
+    repo.commit("2 VFs on a branch", "2025-12-21T09:00:00+01:00")
+    on_side = read_history(work / "inventory", cache_dir=cache)
+    repo.git("checkout", "-q", "main")
+    repo.write("inventory/rdma.yaml", rdma.read_text().replace("vfs: 8", "vfs: 6"))
+    repo.commit("6 VFs", "2025-12-20T09:00:00+01:00")
+    read_history(work / "inventory", cache_dir=cache)
+    repo.git("checkout", "-q", "side")
+    back = read_history(work / "inventory", cache_dir=cache)
+    assert back.history.repos[0].parsed <= 1  # at most the branch's own commit again
+    assert back.history.changes == on_side.history.changes
+    assert back.history.changes == read_history(work / "inventory", cache_dir=False).history.changes
+    assert back.history.changes[0].summary == "SR-IOV on spark-a: VFs 8 → 2"
