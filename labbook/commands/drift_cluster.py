@@ -10,14 +10,12 @@ the commit it is at.
 from __future__ import annotations
 
 import argparse
-import gc
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from labbook.commands._emit import emit
+from labbook.cycles import without_cycle_collection
 from labbook.drift.cluster import compare_cluster
 from labbook.errors import Collector, Problem
 from labbook.load.inputs import read_inputs
@@ -80,20 +78,6 @@ def _inputs(args: argparse.Namespace, found: Collector) -> tuple[Inventory, Flux
     found.check()
     assert inventory is not None
     return inventory, git, commit
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Reading a large cluster allocates millions of objects and no reference cycles worth
-    collecting: CPython's cyclic collector would scan them all over and over (a third of the
-    time for 5,000 objects). It runs again, once, afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def run(args: argparse.Namespace, found: Collector) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labbook.commands.drift_cluster import check_args, target, without_cycle_collection
+from labbook.commands.drift_cluster import check_args, target
+from labbook.cycles import without_cycle_collection
 from labbook.errors import Collector, Problem
 from labbook.files import atomic_write, display
 from labbook.load.inventory import read_inventory

@@ -11,12 +11,10 @@ boundary commit is a baseline and changes nothing.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from labbook.cycles import without_cycle_collection
 from labbook.history.differ import Delta, commit_ref, deltas, word
 from labbook.history.git import Commit
 from labbook.history.sources import Files, Source
@@ -54,23 +52,6 @@ class Record:
 
 
 EMPTY = State({}, {}, {}, {})
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while commits are read (and restore it as it was).
-
-    Reading builds many long-lived objects without cycles (parsed pieces, models and facts kept
-    for the next revision); the collector would walk them again and again, for nothing: a
-    quarter of a cold read in ``bench/history.py``.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _same(state: State, delta: Delta, merged: State) -> bool:
@@ -163,7 +144,7 @@ class Builder:
         kept = kept or {}
         keep_files = self.source.keeps_files
         records: list[Record] = []
-        with collector_paused():
+        with without_cycle_collection():
             self._run(commits, known, kept, keep_files, records)
         return records
 

@@ -34,8 +34,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from labbook import __version__
+from labbook.cycles import without_cycle_collection
 from labbook.files import atomic_write
-from labbook.history.build import Record, State, collector_paused
+from labbook.history.build import Record, State
 from labbook.history.git import Commit
 from labbook.history.sources import Source
 from labbook.models.history import Change, HistoryWarning
@@ -175,7 +176,7 @@ def _header(source: Source) -> Header:
 
 def load(path: Path, source: Source) -> Cached | None:
     """The cache at ``path``, or None when there is none or it cannot be trusted."""
-    with collector_paused():
+    with without_cycle_collection():
         return _load(path, source)
 
 
@@ -225,7 +226,7 @@ def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it whole, atomically, when commits went out of
     the history), then write the snapshot atomically."""
     new = [rec for rec in cached.records.values() if rec.entry is None]
-    with collector_paused():
+    with without_cycle_collection():
         chunk = "".join(_entry(rec).model_dump_json() + "\n" for rec in new).encode()
         kept = len(cached.records) - len(new)
         log = _log(path)
