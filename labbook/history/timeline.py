@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labbook.cycles import without_cycle_collection
 from labbook.errors import Problem
 from labbook.history import cache as cache_mod
 from labbook.history.build import Builder, Record, State
@@ -240,6 +241,13 @@ def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bo
     ``False`` to neither read nor write a cache. Never raises for a folder outside Git, a shallow
     clone or a revision that does not read: each repository's :class:`RepoStatus` says so.
     """
+    # one pause for the whole read: the collector then runs once on what was built, not once per
+    # history and per cache load (each run walked everything built before it again)
+    with without_cycle_collection():
+        return _read_history(inventory, flux, cache_dir)
+
+
+def _read_history(inventory: Path, flux: Path | None, cache_dir: Path | bool | None) -> Timeline:
     statuses: list[RepoStatus] = []
     reads: dict[str, Read] = {}
     warnings: list[HistoryWarning] = []
