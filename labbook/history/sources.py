@@ -86,6 +86,9 @@ class InventorySource(Source):
         self._validator = Validator()
         self._facts = ItemFacts()
         self._sections = {path: section for section, path in self.head_paths().items()}
+        self._whole: set[str] | None = None
+        """Sections still to read whole once (a run of one new commit: cutting pays off from the second
+        revision of a file on, and costs twice a plain parse on the first); None: always cut."""
         self.renamed = False
         """Whether :meth:`prepare` found a rename."""
 
@@ -97,6 +100,7 @@ class InventorySource(Source):
         """Walk back from ``HEAD`` and note, per commit, the path each section had (``git log --follow``)."""
         paths = self._paths
         paths[head] = self.head_paths()
+        self._whole = set(SECTIONS) if len(commits) <= 1 else None
         self.renamed = False
         for commit in reversed(commits):
             mine = paths.setdefault(commit.sha, self.head_paths())
@@ -133,7 +137,11 @@ class InventorySource(Source):
         section = self.section(path)
         model, project = SECTIONS[section]
         try:
-            tree = self._parsers[section].parse(path, decode(path, data))
+            if self._whole is not None and section in self._whole:
+                self._whole.discard(section)
+                tree = parse(path, decode(path, data))
+            else:
+                tree = self._parsers[section].parse(path, decode(path, data))
             return project(self._validator.validate(model, tree), self._facts), None
         except LoadError as exc:
             return None, str(exc.problem)
