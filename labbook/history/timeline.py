@@ -243,7 +243,7 @@ def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bo
     """
     # one pause for the whole read: the collector then runs once on what was built, not once per
     # history and per cache load (each run walked everything built before it again)
-    with without_cycle_collection():
+    with without_cycle_collection(promote=True):
         return _read_history(inventory, flux, cache_dir)
 
 
@@ -251,7 +251,7 @@ def _read_history(inventory: Path, flux: Path | None, cache_dir: Path | bool | N
     statuses: list[RepoStatus] = []
     reads: dict[str, Read] = {}
     warnings: list[HistoryWarning] = []
-    changes: list[Change] = []
+    groups: list[Record] = []
     position: dict[str, int] = {}
     for origin, folder in (("inventory", inventory), ("flux", flux)):
         if folder is None:
@@ -261,12 +261,19 @@ def _read_history(inventory: Path, flux: Path | None, cache_dir: Path | bool | N
         warnings += found
         if read is not None:
             reads[origin] = read
-            changes += [c for r in read.records.values() for c in r.changes]
-            position.update({r.commit.sha: i for i, r in enumerate(read.records.values())})
+            groups += [r for r in read.records.values() if r.changes]
+            position.update({sha: i for i, sha in enumerate(read.records)})
+    owners = None
     if "flux" in reads and "inventory" in reads:
         inv = reads["inventory"]
         owners = _release_owners(inv.facts_at(inv.head))
-        changes = [_with_owner(c, owners) if c.origin == "flux" else c for c in changes]
-    order = {id(c): i for i, c in enumerate(changes)}
-    changes.sort(key=lambda c: (-c.commit.date.timestamp(), -position[c.commit.sha], order[id(c)]))
+    # newest first; ties: the later commit in its history's order, then the order read. A commit's
+    # changes stay together in their order, so records are sorted, not changes (same order).
+    order = sorted(range(len(groups)), key=lambda i: (-groups[i].commit.time, -position[groups[i].commit.sha], i))
+    changes: list[Change] = []
+    for i in order:
+        found_changes = groups[i].changes
+        if owners is not None and found_changes[0].origin == "flux":
+            found_changes = [_with_owner(c, owners) for c in found_changes]
+        changes += found_changes
     return Timeline(History(repos=statuses, changes=changes, warnings=warnings), reads)
