@@ -47,8 +47,9 @@ class Record:
     """Its files, kept for sources that follow renames (the inventory)."""
     changes: list[Change] = field(default_factory=list)
     """What it changed."""
-    entry: Any = None
-    """The record as the cache file holds it (:class:`~labbook.history.cache.Entry`), when it was read from there."""
+    logged: bool = False
+    """Whether it was read from the cache's log (else it is new in this run). Set by the cache, never read
+    from it."""
 
 
 EMPTY = State({}, {}, {}, {})

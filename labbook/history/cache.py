@@ -4,7 +4,8 @@ Two files per history (repository, folder, origin) under the cache folder
 (``.cache/labbook/`` at the top of the work tree, which ``.gitignore`` keeps out
 of Git):
 
-- ``….log``: a header line, then one line per commit read (:class:`Entry`),
+- ``….log``: a header line, then one line per commit read (a
+  :class:`~labbook.history.build.Record` as JSON),
   parents first. A run appends the commits it read; the log is rewritten whole
   (atomically) only when commits went out of the history (a rebase, an amend) or
   when it is first written.
@@ -39,11 +40,10 @@ from labbook import __version__
 from labbook.cycles import without_cycle_collection
 from labbook.files import atomic_write
 from labbook.history.build import Record, State
-from labbook.history.git import Commit
 from labbook.history.sources import Source
-from labbook.models.history import Change, HistoryWarning
+from labbook.models.history import HistoryWarning
 
-FORMAT = 3
+FORMAT = 4
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4
@@ -81,29 +81,6 @@ def cache_path(folder: Path, source: Source) -> Path:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Entry(_Model):
-    """One commit read, as the cache keeps it."""
-
-    sha: str
-    """Full id."""
-    parents: list[str]
-    """Parent ids."""
-    time: int
-    """Committer time, seconds since the epoch."""
-    offset: int
-    """Committer UTC offset in minutes."""
-    author: str
-    """Author name."""
-    message: str
-    """First line of the message."""
-    boundary: bool = False
-    """A shallow clone's boundary commit."""
-    files: dict[str, str] | None = None
-    """``{path: blob}`` of the files read, for sources that follow renames."""
-    changes: list[Change] = []
-    """What the commit changed."""
 
 
 class Tip(_Model):
@@ -145,27 +122,16 @@ class Snapshot(Header):
     """Commits in those bytes."""
 
 
-_ENTRIES = TypeAdapter(list[Entry])
+_RECORDS = TypeAdapter(list[Record])
+"""A log line is a :class:`~labbook.history.build.Record` as JSON (its ``logged`` flag left out): pydantic-core
+validates the lines straight into records, commits and changes, with no model in between."""
 
 
-def _record(entry: Entry) -> Record:
-    commit = Commit(entry.sha, tuple(entry.parents), entry.time, entry.offset, entry.author, entry.message)
-    return Record(commit, entry.boundary, entry.files, entry.changes, entry)
+def _line(rec: Record) -> bytes:
+    return _RECORD.dump_json(rec, exclude={"logged"}) + b"\n"
 
 
-def _entry(rec: Record) -> Entry:
-    c = rec.commit
-    return Entry.model_construct(
-        sha=c.sha,
-        parents=list(c.parents),
-        time=c.time,
-        offset=c.offset,
-        author=c.author,
-        message=c.message,
-        boundary=rec.boundary,
-        files=rec.files,
-        changes=rec.changes,
-    )
+_RECORD = TypeAdapter(Record)
 
 
 def _log(path: Path) -> Path:
@@ -194,11 +160,14 @@ def _load(path: Path, source: Source) -> Cached | None:
         if not cut or Header.model_validate_json(data[:cut]) != _header(source):
             return None
         body = data[cut:].rstrip(b"\n")
-        entries = _ENTRIES.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
+        logged = _RECORDS.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
     except (OSError, ValidationError):
         return None
-    if len(entries) != snap.logged:
+    records = {rec.commit.sha: rec for rec in logged}
+    if len(logged) != snap.logged or len(records) != len(logged):
         return None
+    for rec in logged:
+        rec.logged = True
     try:
         tips = {}
         for sha, tip in snap.tips.items():
@@ -206,8 +175,7 @@ def _load(path: Path, source: Source) -> Cached | None:
             tips[sha] = State(tip.files, tip.parts, facts, where)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    records = {e.sha: _record(e) for e in entries}
-    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(entries))
+    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(logged))
 
 
 def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
@@ -245,17 +213,17 @@ def _write(path: Path, data: bytes) -> None:
 def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it whole, atomically, when commits went out of
     the history), then write the snapshot atomically."""
-    new = [rec for rec in cached.records.values() if rec.entry is None]
+    new = [rec for rec in cached.records.values() if not rec.logged]
     with without_cycle_collection():
-        chunk = "".join(_entry(rec).model_dump_json() + "\n" for rec in new).encode()
+        chunk = b"".join(_line(rec) for rec in new)
         kept = len(cached.records) - len(new)
         log = _log(path)
         if cached.log_size and kept == cached.logged and _append(log, cached, chunk):
             size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
         else:
-            lines = [_header(source).model_dump_json()]
-            lines += [rec.entry.model_dump_json() for rec in cached.records.values() if rec.entry is not None]
-            whole = ("\n".join(lines) + "\n").encode() + chunk
+            lines = [_header(source).model_dump_json().encode() + b"\n"]
+            lines += [_line(rec) for rec in cached.records.values() if rec.logged]
+            whole = b"".join(lines) + chunk
             _write(log, whole)
             size, crc = len(whole), zlib.crc32(whole)
         heads = cached.heads[-HEADS:]
