@@ -43,7 +43,7 @@ def deltas(old: Facts, new: Facts) -> list[Delta]:
     out += [Delta(s, "added") for s in added]
     for subject, facts in new.items():
         before = old.get(subject)
-        if before is None or before == facts:
+        if before is None or before is facts or before == facts:  # unchanged items share their facts
             continue
         for field in dict.fromkeys([*before, *facts]):
             if field != NAME and before.get(field) != facts.get(field):

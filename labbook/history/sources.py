@@ -102,14 +102,16 @@ class InventorySource(Source):
         paths[head] = self.head_paths()
         self._whole = set(SECTIONS) if len(commits) <= 1 else None
         self.renamed = False
+        at_head = paths[head]  # shared by every commit without a rename on the way: never changed
         for commit in reversed(commits):
-            mine = paths.setdefault(commit.sha, self.head_paths())
+            mine = paths.setdefault(commit.sha, at_head)
             for parent in commit.parents:
-                inherited = dict(mine)
+                inherited = mine
                 for section, path in mine.items():
                     if self.repo.blob_at(parent, path) is None and self.repo.blob_at(commit.sha, path) is not None:
                         old = self.repo.renamed_from(parent, commit.sha, path)
                         if old is not None:
+                            inherited = dict(inherited) if inherited is mine else inherited
                             inherited[section] = old
                             self._sections.setdefault(old, section)
                             self.renamed = True
