@@ -7,9 +7,9 @@ of Git):
 - ``….log``: a header line, then one line per commit read (a
   :class:`~labbook.history.build.Record` as JSON),
   parents first. A run appends the commits it read; the log is rewritten whole
-  (atomically) only when commits went out of the history (a rebase, an amend) or
-  when it is first written.
-- ``….json``: the :class:`Snapshot` of the last run, written atomically: the heads
+  only when commits went out of the history (a rebase, an amend) or when it is
+  first written.
+- ``….json``: the :class:`Snapshot` of the last run, written after the log: the heads
   read and their states, the warnings, and how many bytes of the log it vouches
   for, with their CRC-32.
 
@@ -25,10 +25,8 @@ same way.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import secrets
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,28 +189,26 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (a temp file and a rename), without ``fsync``.
+    """Write ``data`` over ``path`` in place (then cut it to length), without ``fsync``.
 
-    A cache need not survive a power cut: a log or a snapshot that did not reach the disk whole
-    fails its length, CRC or validation, and the cache is rebuilt. That saves two syncs a run
-    (milliseconds each). When anything goes wrong, :func:`~labbook.files.atomic_write` writes it
-    instead and says what is wrong the way every other written file does."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    Neither atomic nor synced, and it need not be: whatever a reader may find (a write cut short
+    by a crash, two runs writing at once, a snapshot whose log did not reach the disk) fails the
+    snapshot's validation (JSON with trailing bytes does not parse) or the log's length and CRC,
+    and the cache is rebuilt. A temp file, a rename and two syncs cost milliseconds a run, more
+    when the disk is busy. When the file cannot be written, :func:`~labbook.files.atomic_write`
+    writes it instead and says what is wrong the way every other written file does."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as fh:
+        with path.open("r+b" if path.is_file() else "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+            fh.truncate()
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         atomic_write(path, data.decode())
 
 
 def save(path: Path, source: Source, cached: Cached) -> None:
-    """Append the commits read to the log (or rewrite it whole, atomically, when commits went out of
-    the history), then write the snapshot atomically."""
+    """Append the commits read to the log (or rewrite it whole when commits went out of the history),
+    then write the snapshot (see :func:`_write` for why neither needs to be atomic)."""
     new = [rec for rec in cached.records.values() if not rec.logged]
     with without_cycle_collection():
         chunk = b"".join(_line(rec) for rec in new)

@@ -169,3 +169,15 @@ def test_a_new_commit_appends_one_line(scenario, tmp_path) -> None:
     cold = read_history(work / "inventory", cache_dir=False)
     assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
     assert warm.history.changes[0].commit.message == "less memory"
+
+
+def test_a_snapshot_with_the_tail_of_an_older_one_is_ignored(scenario, cached) -> None:
+    """Files are written in place: a write cut short between writing and cutting to length leaves the
+    new snapshot followed by the end of the old one, which does not parse."""
+    cache, first = cached
+    snap, _ = _files(cache)
+    snap.write_bytes(snap.read_bytes() + b',"heads":[]}')
+    again = _again(scenario, cache)
+    assert again.history.repos[0].parsed == COMMITS
+    assert again.history.changes == first.history.changes
+    assert _again(scenario, cache).history.repos[0].parsed == 0  # rewritten whole, and trusted again
