@@ -26,7 +26,6 @@ same way.
 from __future__ import annotations
 
 import hashlib
-import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
