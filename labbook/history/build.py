@@ -130,6 +130,8 @@ class Builder:
         found = deltas(first.facts, state.facts)
         for other in parents[1:]:
             found = [d for d in found if not _same(other, d, state)]
+        if not found:
+            return []
         ref = commit_ref(commit)
         where = {**first.where, **state.where}
         return [word(d, first.facts, state.facts, where, self.source.origin, ref) for d in found]

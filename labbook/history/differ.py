@@ -28,8 +28,9 @@ class Delta:
 
 def deltas(old: Facts, new: Facts) -> list[Delta]:
     """Subjects added, removed, renamed (same facts under a new id, same kind) and facts changed."""
-    removed = [s for s in old if s not in new]
-    added = [s for s in new if s not in old]
+    same = old.keys() == new.keys()  # the usual case, compared in C
+    removed = [] if same else [s for s in old if s not in new]
+    added = [] if same else [s for s in new if s not in old]
     out: list[Delta] = []
     for subject in list(added):
         twin = next(
