@@ -117,6 +117,10 @@ class Builder:
                 parts[path] = part if ok else parent.parts.get(path)
             if list(parts) != list(files):
                 parts = {path: parts[path] for path in files}
+            elif files.keys() == parent.files.keys():
+                quick = self.source.recompose(parent.parts, parent.facts, parent.where, parts, [p for p, _ in ordered])
+                if quick is not None:
+                    return State(files, parts, *quick)
         facts, where = self.source.compose(parts)
         return State(files, parts, facts, where)
 

@@ -72,6 +72,13 @@ class Source:
                 where[subject] = path
         return facts, where
 
+    def recompose(
+        self, old: dict[str, Any], facts: Facts, where: dict[str, str], parts: dict[str, Any], changed: list[str]
+    ) -> tuple[Facts, dict[str, str]] | None:
+        """:meth:`compose` of ``parts`` from the parent's (``old``, giving ``facts`` and ``where``) when only
+        the ``changed`` paths' parts differ, or None to compose them whole."""
+        return None
+
 
 class InventorySource(Source):
     """``hardware.yaml``, ``platform.yaml`` and ``rdma.yaml``, each followed through renames."""
@@ -236,6 +243,32 @@ class FluxSource(Source):
                 facts[f"helmrelease/{ident}"] = release
                 where[f"helmrelease/{ident}"] = path
         return facts, where
+
+    def recompose(
+        self, old: dict[str, Any], facts: Facts, where: dict[str, str], parts: dict[str, Any], changed: list[str]
+    ) -> tuple[Facts, dict[str, str]] | None:
+        """A bump in one file of a large Flux repository, without composing every file again: when the
+        changed files keep their charts and their HelmReleases (same ones, same order, none by
+        ``chartRef``), the facts are the parent's with those releases replaced where their file is the
+        one :meth:`compose` takes them from (same subjects, same order, same values)."""
+        out = facts
+        for path in changed:
+            before, after = old.get(path) or {}, parts[path] or {}
+            if before is after:
+                continue
+            if before.get("charts", {}) != after.get("charts", {}):
+                return None
+            releases, previous = after.get("releases", {}), before.get("releases", {})
+            if list(releases) != list(previous):
+                return None
+            for ident, release in releases.items():
+                if "chartRef" in release or "chartRef" in previous[ident]:
+                    return None
+                subject = f"helmrelease/{ident}"
+                if where.get(subject) == path and facts.get(subject) is not release:
+                    out = dict(facts) if out is facts else out
+                    out[subject] = release
+        return out, where
 
 
 def _ident(namespace: str, name: str) -> str:
