@@ -47,6 +47,23 @@ def _again(scenario, cache: Path):
     return read_history(scenario.root / "inventory", cache_dir=cache)
 
 
+def _rebuilt(scenario, cache: Path, first) -> None:
+    """The cache was ignored: every commit read again, and the same history."""
+    again = _again(scenario, cache)
+    assert again.history.repos[0].parsed == COMMITS
+    assert again.history.changes == first.history.changes
+
+
+def _edit_last_line(cache: Path, edit) -> None:
+    """Change the log's last record with ``edit`` and make the snapshot vouch for the result."""
+    snap, log = _files(cache)
+    header, *lines = log.read_bytes().split(b"\n")[:-1]
+    row = json.loads(lines[-1])
+    edit(row)
+    lines[-1] = json.dumps(row).encode()
+    _vouch(snap, b"\n".join([header, *lines]) + b"\n")
+
+
 def test_a_warm_run_gives_what_a_cold_run_gives(scenario, cached) -> None:
     cache, first = cached
     again = _again(scenario, cache)
@@ -75,9 +92,7 @@ def test_a_log_cut_short_is_ignored(scenario, cached) -> None:
     cache, first = cached
     _, log = _files(cache)
     log.write_bytes(log.read_bytes()[:-40])
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == COMMITS
-    assert again.history.changes == first.history.changes
+    _rebuilt(scenario, cache, first)
 
 
 def test_changed_bytes_fail_the_crc(scenario, cached) -> None:
@@ -85,9 +100,7 @@ def test_changed_bytes_fail_the_crc(scenario, cached) -> None:
     _, log = _files(cache)
     data = log.read_bytes()
     log.write_bytes(data.replace(b"1.18.3", b"1.18.9", 1))
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == COMMITS
-    assert again.history.changes == first.history.changes
+    _rebuilt(scenario, cache, first)
 
 
 @pytest.mark.parametrize(
@@ -101,15 +114,8 @@ def test_changed_bytes_fail_the_crc(scenario, cached) -> None:
 )
 def test_a_line_that_does_not_validate_is_ignored_even_with_a_matching_crc(scenario, cached, edit) -> None:
     cache, first = cached
-    snap, log = _files(cache)
-    header, *lines = log.read_bytes().split(b"\n")[:-1]
-    row = json.loads(lines[-1])
-    edit(row)
-    lines[-1] = json.dumps(row).encode()
-    _vouch(snap, b"\n".join([header, *lines]) + b"\n")
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == COMMITS
-    assert again.history.changes == first.history.changes
+    _edit_last_line(cache, edit)
+    _rebuilt(scenario, cache, first)
 
 
 def test_a_commit_logged_twice_is_ignored(scenario, cached) -> None:
@@ -118,9 +124,7 @@ def test_a_commit_logged_twice_is_ignored(scenario, cached) -> None:
     data = log.read_bytes()
     last = data.rstrip(b"\n").rpartition(b"\n")[2] + b"\n"
     _vouch(snap, data + last, logged=COMMITS + 1)
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == COMMITS
-    assert again.history.changes == first.history.changes
+    _rebuilt(scenario, cache, first)
 
 
 def test_another_format_is_ignored(scenario, cached) -> None:
@@ -129,21 +133,15 @@ def test_another_format_is_ignored(scenario, cached) -> None:
     doc = json.loads(snap.read_text(encoding="utf-8"))
     doc["format"] = FORMAT - 1
     snap.write_text(json.dumps(doc), encoding="utf-8")
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == COMMITS
-    assert again.history.changes == first.history.changes
+    _rebuilt(scenario, cache, first)
 
 
 def test_logged_in_a_line_is_not_taken_from_it(scenario, cached) -> None:
     """Whether a record came from the log is the loader's to say: a line claiming ``logged`` changes
     nothing, and the next run appends only what it read."""
     cache, first = cached
-    snap, log = _files(cache)
-    header, *lines = log.read_bytes().split(b"\n")[:-1]
-    row = json.loads(lines[-1])
-    row["logged"] = False
-    lines[-1] = json.dumps(row).encode()
-    _vouch(snap, b"\n".join([header, *lines]) + b"\n")
+    _edit_last_line(cache, lambda row: row.update(logged=False))
+    _, log = _files(cache)
     again = _again(scenario, cache)
     assert again.history.repos[0].parsed == 0
     assert again.history.changes == first.history.changes
@@ -177,7 +175,5 @@ def test_a_snapshot_with_the_tail_of_an_older_one_is_ignored(scenario, cached) -
     cache, first = cached
     snap, _ = _files(cache)
     snap.write_bytes(snap.read_bytes() + b',"heads":[]}')
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == COMMITS
-    assert again.history.changes == first.history.changes
+    _rebuilt(scenario, cache, first)
     assert _again(scenario, cache).history.repos[0].parsed == 0  # rewritten whole, and trusted again
