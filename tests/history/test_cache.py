@@ -5,7 +5,6 @@ with a matching CRC, a repeated commit, another format, a dropped warm-run hint)
 from __future__ import annotations
 
 import json
-import shutil
 import zlib
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 
 from labbook.history import read_history
 from labbook.history.cache import FORMAT
-from tests.history.gitrepo import GitRepo
 
 COMMITS = 10
 """Commits in the scenario."""
@@ -148,11 +146,8 @@ def test_logged_in_a_line_is_not_taken_from_it(scenario, cached) -> None:
     assert len(log.read_bytes().splitlines()) == COMMITS + 1
 
 
-def test_a_new_commit_appends_one_line(scenario, tmp_path) -> None:
-    work = tmp_path / "lab"
-    shutil.copytree(scenario.root, work)
-    repo = GitRepo.__new__(GitRepo)
-    repo.root = work
+def test_a_new_commit_appends_one_line(work, tmp_path) -> None:
+    repo, work = work, work.root
     cache = tmp_path / "cache"
     read_history(work / "inventory", cache_dir=cache)
     _, log = _files(cache)
