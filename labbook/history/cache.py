@@ -17,7 +17,7 @@ A reader takes the log only up to the length the snapshot names, and only if the
 CRC matches: an append cut short, or a snapshot and a log written by two runs at
 once, make the cache ignored and rebuilt, never trusted. Both files are parsed
 and validated by pydantic-core in one pass (the log straight into records, commits
-and changes: a thousand commits load in about 5 ms), and anything unexpected
+and changes: a thousand commits load in 3-6 ms), and anything unexpected
 in them (another format, another labbook version, JSON that does not parse or
 does not validate, a clone that was shallow and is not any more) is treated the
 same way.
