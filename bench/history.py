@@ -78,8 +78,9 @@ diff per commit that changes the Flux folder.
 
 Where a warm run goes (~17 ms): the cache (``labbook/history/cache.py``, format 4) is an
 append-only log whose lines pydantic-core validates straight into records, commits and changes,
-plus a snapshot that vouches for the log's length and CRC; both are written in place without a
-rename or a sync (anything torn fails validation or the CRC and is rebuilt). Left: building
+plus a snapshot that vouches for the log's length and CRC; new lines are appended to the log,
+whole files are written through a rename, nothing is synced (anything torn fails validation or
+the CRC and is rebuilt). Left: building
 ~2,000 records and ~940 changes as Python objects (~10 ms: the floor while the whole history
 is materialised on every run), reading the changed file whole once (~2 ms for
 ``platform.yaml``: the parsed pieces are not persisted), and two walks, the sort and tying

@@ -26,6 +26,7 @@ same way.
 from __future__ import annotations
 
 import hashlib
+import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,26 +189,27 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` over ``path`` in place (then cut it to length), without ``fsync``.
+    """Write ``data`` to ``path`` through a temp file and a rename, without ``fsync``.
 
-    Neither atomic nor synced, and it need not be: whatever a reader may find (a write cut short
-    by a crash, two runs writing at once, a snapshot whose log did not reach the disk) fails the
-    snapshot's validation (JSON with trailing bytes does not parse) or the log's length and CRC,
-    and the cache is rebuilt. A temp file, a rename and two syncs cost milliseconds a run, more
-    when the disk is busy. When the file cannot be written, :func:`~labbook.files.atomic_write`
+    A reader sees the old file or the new one, never a mix (two runs writing at once: the last
+    rename wins). Not synced, and it need not be: a snapshot whose log did not reach the disk
+    before a crash fails the log's length and CRC, and the cache is rebuilt; the syncs would
+    cost milliseconds a run. When the file cannot be written, :func:`~labbook.files.atomic_write`
     writes it instead and says what is wrong the way every other written file does."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("r+b" if path.is_file() else "wb") as fh:
-            fh.write(data)
-            fh.truncate()
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
     except OSError:
+        tmp.unlink(missing_ok=True)
         atomic_write(path, data.decode())
 
 
 def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it whole when commits went out of the history),
-    then write the snapshot (see :func:`_write` for why neither needs to be atomic)."""
+    then write the snapshot (each whole file through a rename, see :func:`_write`; an append cut
+    short fails the log's length and CRC)."""
     new = [rec for rec in cached.records.values() if not rec.logged]
     with without_cycle_collection():
         chunk = b"".join(_line(rec) for rec in new)

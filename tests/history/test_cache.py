@@ -165,8 +165,8 @@ def test_a_new_commit_appends_one_line(work, tmp_path) -> None:
 
 
 def test_a_snapshot_with_the_tail_of_an_older_one_is_ignored(scenario, cached) -> None:
-    """Files are written in place: a write cut short between writing and cutting to length leaves the
-    new snapshot followed by the end of the old one, which does not parse."""
+    """A snapshot followed by the end of an older one (a file written over in place, by a tool or a
+    crash of a filesystem without rename ordering) does not parse."""
     cache, first = cached
     snap, _ = _files(cache)
     snap.write_bytes(snap.read_bytes() + b',"heads":[]}')
