@@ -47,8 +47,9 @@ class Record:
     """Its files, kept for sources that follow renames (the inventory)."""
     changes: list[Change] = field(default_factory=list)
     """What it changed."""
-    entry: Any = None
-    """The record as the cache file holds it (:class:`~labbook.history.cache.Entry`), when it was read from there."""
+    logged: bool = False
+    """Whether it was read from the cache's log (else it is new in this run). Set by the cache, never read
+    from it."""
 
 
 EMPTY = State({}, {}, {}, {})
@@ -116,6 +117,10 @@ class Builder:
                 parts[path] = part if ok else parent.parts.get(path)
             if list(parts) != list(files):
                 parts = {path: parts[path] for path in files}
+            elif files.keys() == parent.files.keys():
+                quick = self.source.recompose(parent.parts, parent.facts, parent.where, parts, [p for p, _ in ordered])
+                if quick is not None:
+                    return State(files, parts, *quick)
         facts, where = self.source.compose(parts)
         return State(files, parts, facts, where)
 
@@ -129,6 +134,8 @@ class Builder:
         found = deltas(first.facts, state.facts)
         for other in parents[1:]:
             found = [d for d in found if not _same(other, d, state)]
+        if not found:
+            return []
         ref = commit_ref(commit)
         where = {**first.where, **state.where}
         return [word(d, first.facts, state.facts, where, self.source.origin, ref) for d in found]

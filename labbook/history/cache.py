@@ -4,19 +4,20 @@ Two files per history (repository, folder, origin) under the cache folder
 (``.cache/labbook/`` at the top of the work tree, which ``.gitignore`` keeps out
 of Git):
 
-- ``….log``: a header line, then one line per commit read (:class:`Entry`),
+- ``….log``: a header line, then one line per commit read (a
+  :class:`~labbook.history.build.Record` as JSON),
   parents first. A run appends the commits it read; the log is rewritten whole
-  (atomically) only when commits went out of the history (a rebase, an amend) or
-  when it is first written.
-- ``….json``: the :class:`Snapshot` of the last run, written atomically: the heads
+  only when commits went out of the history (a rebase, an amend) or when it is
+  first written.
+- ``….json``: the :class:`Snapshot` of the last run, written after the log: the heads
   read and their states, the warnings, and how many bytes of the log it vouches
   for, with their CRC-32.
 
 A reader takes the log only up to the length the snapshot names, and only if the
 CRC matches: an append cut short, or a snapshot and a log written by two runs at
 once, make the cache ignored and rebuilt, never trusted. Both files are parsed
-and validated through pydantic models by pydantic-core in one pass (a thousand
-commits and their changes load in a few milliseconds), and anything unexpected
+and validated by pydantic-core in one pass (the log straight into records, commits
+and changes: a thousand commits load in 3-6 ms), and anything unexpected
 in them (another format, another labbook version, JSON that does not parse or
 does not validate, a clone that was shallow and is not any more) is treated the
 same way.
@@ -37,11 +38,10 @@ from labbook import __version__
 from labbook.cycles import without_cycle_collection
 from labbook.files import atomic_write
 from labbook.history.build import Record, State
-from labbook.history.git import Commit
 from labbook.history.sources import Source
-from labbook.models.history import Change, HistoryWarning
+from labbook.models.history import HistoryWarning
 
-FORMAT = 3
+FORMAT = 4
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4
@@ -79,29 +79,6 @@ def cache_path(folder: Path, source: Source) -> Path:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Entry(_Model):
-    """One commit read, as the cache keeps it."""
-
-    sha: str
-    """Full id."""
-    parents: list[str]
-    """Parent ids."""
-    time: int
-    """Committer time, seconds since the epoch."""
-    offset: int
-    """Committer UTC offset in minutes."""
-    author: str
-    """Author name."""
-    message: str
-    """First line of the message."""
-    boundary: bool = False
-    """A shallow clone's boundary commit."""
-    files: dict[str, str] | None = None
-    """``{path: blob}`` of the files read, for sources that follow renames."""
-    changes: list[Change] = []
-    """What the commit changed."""
 
 
 class Tip(_Model):
@@ -143,27 +120,16 @@ class Snapshot(Header):
     """Commits in those bytes."""
 
 
-_ENTRIES = TypeAdapter(list[Entry])
+_RECORDS = TypeAdapter(list[Record])
+"""A log line is a :class:`~labbook.history.build.Record` as JSON (its ``logged`` flag left out): pydantic-core
+validates the lines straight into records, commits and changes, with no model in between."""
 
 
-def _record(entry: Entry) -> Record:
-    commit = Commit(entry.sha, tuple(entry.parents), entry.time, entry.offset, entry.author, entry.message)
-    return Record(commit, entry.boundary, entry.files, entry.changes, entry)
+def _line(rec: Record) -> bytes:
+    return _RECORD.dump_json(rec, exclude={"logged"}) + b"\n"
 
 
-def _entry(rec: Record) -> Entry:
-    c = rec.commit
-    return Entry.model_construct(
-        sha=c.sha,
-        parents=list(c.parents),
-        time=c.time,
-        offset=c.offset,
-        author=c.author,
-        message=c.message,
-        boundary=rec.boundary,
-        files=rec.files,
-        changes=rec.changes,
-    )
+_RECORD = TypeAdapter(Record)
 
 
 def _log(path: Path) -> Path:
@@ -192,11 +158,14 @@ def _load(path: Path, source: Source) -> Cached | None:
         if not cut or Header.model_validate_json(data[:cut]) != _header(source):
             return None
         body = data[cut:].rstrip(b"\n")
-        entries = _ENTRIES.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
+        logged = _RECORDS.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
     except (OSError, ValidationError):
         return None
-    if len(entries) != snap.logged:
+    records = {rec.commit.sha: rec for rec in logged}
+    if len(logged) != snap.logged or len(records) != len(logged):
         return None
+    for rec in logged:
+        rec.logged = True
     try:
         tips = {}
         for sha, tip in snap.tips.items():
@@ -204,8 +173,7 @@ def _load(path: Path, source: Source) -> Cached | None:
             tips[sha] = State(tip.files, tip.parts, facts, where)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    records = {e.sha: _record(e) for e in entries}
-    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(entries))
+    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(logged))
 
 
 def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
@@ -215,28 +183,45 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
             fh.truncate(cached.log_size)
             fh.seek(cached.log_size)
             fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
     except OSError:
         return False
     return True
 
 
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file and a rename, without ``fsync``.
+
+    A reader sees the old file or the new one, never a mix (two runs writing at once: the last
+    rename wins). Not synced, and it need not be: a snapshot whose log did not reach the disk
+    before a crash fails the log's length and CRC, and the cache is rebuilt; the syncs would
+    cost milliseconds a run. When the file cannot be written, :func:`~labbook.files.atomic_write`
+    writes it instead and says what is wrong the way every other written file does."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        atomic_write(path, data.decode())
+
+
 def save(path: Path, source: Source, cached: Cached) -> None:
-    """Append the commits read to the log (or rewrite it whole, atomically, when commits went out of
-    the history), then write the snapshot atomically."""
-    new = [rec for rec in cached.records.values() if rec.entry is None]
+    """Append the commits read to the log (or rewrite it whole when commits went out of the history),
+    then write the snapshot (each whole file through a rename, see :func:`_write`; an append cut
+    short fails the log's length and CRC)."""
+    new = [rec for rec in cached.records.values() if not rec.logged]
     with without_cycle_collection():
-        chunk = "".join(_entry(rec).model_dump_json() + "\n" for rec in new).encode()
+        chunk = b"".join(_line(rec) for rec in new)
         kept = len(cached.records) - len(new)
         log = _log(path)
         if cached.log_size and kept == cached.logged and _append(log, cached, chunk):
             size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
         else:
-            lines = [_header(source).model_dump_json()]
-            lines += [rec.entry.model_dump_json() for rec in cached.records.values() if rec.entry is not None]
-            whole = ("\n".join(lines) + "\n").encode() + chunk
-            atomic_write(log, whole.decode())
+            lines = [_header(source).model_dump_json().encode() + b"\n"]
+            lines += [_line(rec) for rec in cached.records.values() if rec.logged]
+            whole = b"".join(lines) + chunk
+            _write(log, whole)
             size, crc = len(whole), zlib.crc32(whole)
         heads = cached.heads[-HEADS:]
         snap = Snapshot(
@@ -251,4 +236,4 @@ def save(path: Path, source: Source, cached: Cached) -> None:
             log_crc=crc,
             logged=len(cached.records),
         ).model_dump_json()
-    atomic_write(path, snap)
+    _write(path, snap.encode())

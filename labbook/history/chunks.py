@@ -62,6 +62,8 @@ _MARKER = re.compile(r"\n(?:%|---|\.\.\.)")
 """A directive or a document marker (after its line break)."""
 _BREAKS = ("\x85", "\u2028", "\u2029")
 """Line breaks for YAML 1.1 besides ``\\n`` and ``\\r``."""
+_SIMPLE = re.compile(rf" *({_KEY}):[ ]+([A-Za-z0-9][A-Za-z0-9._/+-]*)[ ]*\n?\Z")
+"""A piece of one line ``key: value``, the value a plain scalar of letters, digits and ``._/+-``."""
 _STR = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
 """How the loader (libyaml's parser, PyYAML's resolver) types a plain scalar."""
@@ -152,7 +154,12 @@ class ChunkedParser:
     def _one(self, name: str, text: str) -> Any:
         if text not in self._leaves:
             self.parsed += 1
-            self._leaves[text] = parse(name, text)
+            simple = _SIMPLE.match(text)
+            if simple is not None and _plain_str(simple.group(1)) and _plain_str(simple.group(2)):
+                # what libyaml and the resolver make of it, without them: {key: the text}
+                self._leaves[text] = {simple.group(1): simple.group(2)}
+            else:
+                self._leaves[text] = parse(name, text)
         return self._leaves[text]
 
     def _mapping(self, name: str, text: str, indent: int, first: int) -> dict[Any, Any] | None:
@@ -162,7 +169,7 @@ class ChunkedParser:
         merged: dict[Any, Any] = {}
         for entry in _cut(text, [m.start() + 1 for m in _key_line(indent).finditer(text, first)]):
             value = self._entry(name, entry, indent)
-            if value is None or any(k in merged for k in value):
+            if value is None or not merged.keys().isdisjoint(value):
                 return None
             merged.update(value)
         return merged
@@ -224,7 +231,7 @@ class ChunkedParser:
             try:
                 for block in blocks:
                     value = self._entry(name, block, 0)
-                    if value is None or any(k in merged for k in value):
+                    if value is None or not merged.keys().isdisjoint(value):
                         break
                     merged.update(value)
                 else:

@@ -28,8 +28,9 @@ class Delta:
 
 def deltas(old: Facts, new: Facts) -> list[Delta]:
     """Subjects added, removed, renamed (same facts under a new id, same kind) and facts changed."""
-    removed = [s for s in old if s not in new]
-    added = [s for s in new if s not in old]
+    same = old.keys() == new.keys()  # the usual case, compared in C
+    removed = [] if same else [s for s in old if s not in new]
+    added = [] if same else [s for s in new if s not in old]
     out: list[Delta] = []
     for subject in list(added):
         twin = next(
@@ -43,7 +44,7 @@ def deltas(old: Facts, new: Facts) -> list[Delta]:
     out += [Delta(s, "added") for s in added]
     for subject, facts in new.items():
         before = old.get(subject)
-        if before is None or before == facts:
+        if before is None or before is facts or before == facts:  # unchanged items share their facts
             continue
         for field in dict.fromkeys([*before, *facts]):
             if field != NAME and before.get(field) != facts.get(field):

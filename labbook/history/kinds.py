@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from labbook.models.hardware import Hardware, Node
 from labbook.models.history import Facts
-from labbook.models.platform import Component, Platform
+from labbook.models.platform import Category, Component, Platform
 from labbook.models.rdma import Rdma
 from labbook.render.platform import helmrelease_ref
 from labbook.render.text import num
@@ -87,9 +87,18 @@ def hardware(model: Hardware, each: Callable[..., dict[str, str]] = each) -> Fac
     return {f"node/{n.name}": each(node_facts, n) for n in model.nodes}
 
 
-def platform(model: Platform, each: Callable[..., dict[str, str]] = each) -> Facts:
-    """``component/<id>`` for every component."""
-    return {f"component/{c.id}": each(component_facts, c) for c in model.components}
+def category_facts(category: Category) -> Facts:
+    """``component/<id>`` for every component of one category."""
+    return {f"component/{c.id}": component_facts(c) for c in category.components}
+
+
+def platform(model: Platform, each: Callable[..., Any] = each) -> Facts:
+    """``component/<id>`` for every component (:attr:`Platform.components`' order), a category at a time:
+    with :class:`ItemFacts`, a revision projects only the category it changed."""
+    facts: Facts = {}
+    for category in model.categories:
+        facts.update(each(category_facts, category))
+    return facts
 
 
 def rdma(model: Rdma, each: Callable[..., dict[str, str]] = each) -> Facts:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labbook.cycles import without_cycle_collection
 from labbook.errors import Problem
 from labbook.history import cache as cache_mod
 from labbook.history.build import Builder, Record, State
@@ -240,10 +241,17 @@ def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bo
     ``False`` to neither read nor write a cache. Never raises for a folder outside Git, a shallow
     clone or a revision that does not read: each repository's :class:`RepoStatus` says so.
     """
+    # one pause for the whole read: the collector then runs once on what was built, not once per
+    # history and per cache load (each run walked everything built before it again)
+    with without_cycle_collection(promote=True):
+        return _read_history(inventory, flux, cache_dir)
+
+
+def _read_history(inventory: Path, flux: Path | None, cache_dir: Path | bool | None) -> Timeline:
     statuses: list[RepoStatus] = []
     reads: dict[str, Read] = {}
     warnings: list[HistoryWarning] = []
-    changes: list[Change] = []
+    groups: list[Record] = []
     position: dict[str, int] = {}
     for origin, folder in (("inventory", inventory), ("flux", flux)):
         if folder is None:
@@ -253,12 +261,19 @@ def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bo
         warnings += found
         if read is not None:
             reads[origin] = read
-            changes += [c for r in read.records.values() for c in r.changes]
-            position.update({r.commit.sha: i for i, r in enumerate(read.records.values())})
+            groups += [r for r in read.records.values() if r.changes]
+            position.update({sha: i for i, sha in enumerate(read.records)})
+    owners = None
     if "flux" in reads and "inventory" in reads:
         inv = reads["inventory"]
         owners = _release_owners(inv.facts_at(inv.head))
-        changes = [_with_owner(c, owners) if c.origin == "flux" else c for c in changes]
-    order = {id(c): i for i, c in enumerate(changes)}
-    changes.sort(key=lambda c: (-c.commit.date.timestamp(), -position[c.commit.sha], order[id(c)]))
+    # newest first; ties: the later commit in its history's order, then the order read. A commit's
+    # changes stay together in their order, so records are sorted, not changes (same order).
+    order = sorted(range(len(groups)), key=lambda i: (-groups[i].commit.time, -position[groups[i].commit.sha], i))
+    changes: list[Change] = []
+    for i in order:
+        found_changes = groups[i].changes
+        if owners is not None and found_changes[0].origin == "flux":
+            found_changes = [_with_owner(c, owners) for c in found_changes]
+        changes += found_changes
     return Timeline(History(repos=statuses, changes=changes, warnings=warnings), reads)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,12 @@ def build_scenario(root: Path) -> GitRepo:
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
     """The scenario repository (read-only for tests: copy it before changing it)."""
     return build_scenario(tmp_path_factory.mktemp("history") / "lab")
+
+
+@pytest.fixture
+def work(scenario: GitRepo, tmp_path: Path) -> GitRepo:
+    """A copy of the scenario repository that a test may commit to."""
+    repo = GitRepo.__new__(GitRepo)
+    repo.root = tmp_path / "lab"
+    shutil.copytree(scenario.root, repo.root)
+    return repo

@@ -6,7 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from labbook.history import read_history
+from labbook.history.sources import FluxSource
 from labbook.sources.flux import read_repo
 from tests.conftest import ROOT
 from tests.history import lab
@@ -53,3 +56,69 @@ def test_bump_in_a_moved_file_and_component_refs(tmp_path: Path) -> None:
     assert bump.summary == "kube-system/cilium: cilium 1.18.4 → 1.18.5"
     assert bump.refs == ["cilium"]
     assert bump.commit.author == "Flux Bot"
+
+
+def _release(version: str, ref: str | None = None) -> dict[str, str]:
+    if ref is not None:
+        return {"source": "OCIRepository x", "chartRef": ref}
+    return {"chart": "cilium", "version": version, "source": "HelmRepository cilium"}
+
+
+PARENT = {
+    "a/cilium.yaml": {"releases": {"kube-system/cilium": _release("1.18.3")}, "charts": {}},
+    "b/twice.yaml": {"releases": {"kube-system/cilium": _release("1.0.0"), "x/y": _release("2")}, "charts": {}},
+    "c/oci.yaml": {
+        "releases": {"x/gw": _release("", "OCIRepository/x/gw")},
+        "charts": {"OCIRepository/x/gw": {"chart": "gw", "version": "v1"}},
+    },
+    "d/none.yaml": {},
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "part", "declines"),
+    [
+        pytest.param(
+            "a/cilium.yaml",
+            {"releases": {"kube-system/cilium": _release("1.18.4")}, "charts": {}},
+            False,
+            id="a bump in a file whose release a later file shadows",
+        ),
+        pytest.param(
+            "b/twice.yaml",
+            {"releases": {"kube-system/cilium": _release("1.0.1"), "x/y": _release("3")}, "charts": {}},
+            False,
+            id="bumps in the file read last",
+        ),
+        pytest.param(
+            "c/oci.yaml",
+            {
+                "releases": PARENT["c/oci.yaml"]["releases"],
+                "charts": {"OCIRepository/x/gw": {"chart": "gw", "version": "v2"}},
+            },
+            True,
+            id="a chart by reference",
+        ),
+        pytest.param(
+            "a/cilium.yaml", {"releases": {"kube-system/other": _release("1")}, "charts": {}}, True, id="renamed"
+        ),
+        pytest.param("d/none.yaml", None, False, id="a file without releases that did not read"),
+    ],
+)
+def test_recomposing_changed_files_is_composing_them_all(path: str, part: dict | None, declines: bool) -> None:
+    """The shortcut for a commit that changed a few files of a Flux repository gives exactly what
+    composing every file gives (same facts, same order, same file per subject), or declines."""
+    source = FluxSource.__new__(FluxSource)
+    facts, where = source.compose(PARENT)
+    parts = {**PARENT, path: part}
+    quick = source.recompose(PARENT, facts, where, parts, [path])
+    whole = source.compose(parts)
+    assert (quick is None) == declines
+    if quick is not None:
+        assert quick == whole
+        assert [list(quick[0]), list(quick[1])] == [list(whole[0]), list(whole[1])]
+    if path == "a/cilium.yaml" and not declines:  # b/twice.yaml is read after a/: its cilium is the one
+        assert whole == (facts, where)
+    if path == "b/twice.yaml":
+        versions = {s: f.get("version") for s, f in whole[0].items()}
+        assert versions == {"helmrelease/kube-system/cilium": "1.0.1", "helmrelease/x/y": "3", "helmrelease/x/gw": "v1"}

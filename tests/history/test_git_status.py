@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 from labbook.history import read_history
-from tests.history.gitrepo import GitRepo, need_git
+from tests.history.gitrepo import need_git
 
 
 def test_shallow_clone_is_read_in_part_and_says_how_to_fix_it(scenario, tmp_path) -> None:
@@ -45,11 +44,8 @@ def test_no_git_is_one_line_and_exit_2(tmp_path, cli) -> None:
     )
 
 
-def test_cache_reads_only_new_commits(scenario, tmp_path) -> None:
-    work = tmp_path / "lab"
-    shutil.copytree(scenario.root, work)
-    repo = GitRepo.__new__(GitRepo)
-    repo.root = work
+def test_cache_reads_only_new_commits(work, tmp_path) -> None:
+    repo, work = work, work.root
     cache = tmp_path / "cache"
     first = read_history(work / "inventory", cache_dir=cache)
     assert first.history.repos[0].parsed == 10
@@ -92,13 +88,10 @@ def test_cli_json_and_since(scenario, cli) -> None:
     assert (bad.code, bad.err) == (2, "labbook history: --since 'yesterday' is not a date (expected YYYY-MM-DD)\n")
 
 
-def test_cache_across_a_branch_switch(scenario, tmp_path) -> None:
+def test_cache_across_a_branch_switch(work, tmp_path) -> None:
     """Back on a branch read before (whose commits the other branch does not have), the history is the
     branch's own, cache or not."""
-    work = tmp_path / "lab"
-    shutil.copytree(scenario.root, work)
-    repo = GitRepo.__new__(GitRepo)
-    repo.root = work
+    repo, work = work, work.root
     cache = tmp_path / "cache"
     rdma = work / "inventory" / "rdma.yaml"
     repo.git("checkout", "-q", "-b", "side")
