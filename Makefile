@@ -64,7 +64,7 @@ site-url:
 	         "set LABBOOK_SITE_URL to the published address (see README, Publishing)" >&2;; \
 	esac
 
-## serve: preview with live reload of docs/, journal/, inventory/, macros/ and reports/ (drafts shown)
+## serve: preview with live reload of docs/, journal/, inventory/, reports/ and the lab's Git history (drafts shown)
 serve: $(STAMP) $(EXAMPLE_STAMP)
 	mkdir -p $(REPORTS)
 	$(BIN)/mkdocs serve

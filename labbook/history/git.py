@@ -88,6 +88,11 @@ class Repo:
             return None
         return str(self._repo.head.target)
 
+    def head_log(self) -> Path:
+        """The reflog of ``HEAD``: Git appends to it on every commit, checkout, merge, pull or reset
+        (``core.logAllRefUpdates``, on by default in a work tree), so watching it sees the history move."""
+        return Path(self._repo.path) / "logs" / "HEAD"
+
     def shallow_boundary(self) -> set[str]:
         """Commits whose parents a shallow clone left out (empty for a full clone)."""
         if not self._repo.is_shallow:

@@ -150,6 +150,10 @@ class Timeline:
         """Whether the inventory's history could be read (possibly only in part: shallow)."""
         return "inventory" in self._reads
 
+    def watched(self) -> list[Path]:
+        """Files that change when a history read here moves (each repository's ``HEAD`` reflog)."""
+        return [read.source.repo.head_log() for read in self._reads.values()]
+
     def notice(self) -> str | None:
         """One line for the site when history is missing or partial (with the fix), else None."""
         for status in self.history.repos:

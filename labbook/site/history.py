@@ -33,6 +33,9 @@ class SiteHistory:
     """The inventory folder whose history it is, as shown to people."""
     note: str | None = None
     """``history.note`` of the project config: a word for readers about this history."""
+    watch: tuple[Path, ...] = ()
+    """Files whose change means the history moved (``mkdocs serve`` rebuilds on them): the project
+    config, and the ``HEAD`` reflog of each repository read."""
 
     def said(self) -> str | None:
         """The one line a builder says about it per build, or None when history was read whole."""
@@ -60,8 +63,9 @@ def read_site_history(paths: SitePaths) -> SiteHistory:
             raise BadInput(problems)
     base = project.parent if project is not None else Path(".")
     where = history_paths(config, base, paths.inventory)
+    config_files = (project,) if project is not None and project.is_file() else ()
     if where is None:
-        return SiteHistory(None, HISTORY_OFF)
+        return SiteHistory(None, HISTORY_OFF, watch=config_files)
     timeline = read_history(where.inventory, where.flux)
     top = project.resolve().parent if project is not None else Path.cwd()
     # the statuses name each folder as read (absolute here): the site shows it relative to the project
@@ -71,7 +75,8 @@ def read_site_history(paths: SitePaths) -> SiteHistory:
             notice = notice.replace(folder.as_posix(), _relative(folder, top))
     note = config.history.note if config is not None and config.history else None
     shown = _relative(where.inventory, top)
-    return SiteHistory(timeline if timeline.available else None, notice, shown, note)
+    watch = config_files + tuple(timeline.watched())
+    return SiteHistory(timeline if timeline.available else None, notice, shown, note, watch)
 
 
 def _relative(folder: Path, top: Path) -> str:

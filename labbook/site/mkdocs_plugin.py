@@ -21,7 +21,8 @@ listed in ``mkdocs.yml`` before the blog::
   for its own views, the plugin backs them with files in a temporary folder of its own, removed
   in ``on_shutdown``: never in ``docs/`` or ``journal/``.
 - ``on_serve`` watches the inventory, the journal and the reports, so ``make check`` beside
-  ``make serve`` refreshes Home and Status.
+  ``make serve`` refreshes Home and Status; and the project config and each history's ``HEAD``
+  reflog, so a commit refreshes the Changes page and the entry boxes.
 - ``on_post_build`` removes the empty feed images the RSS plugin writes.
 
 Per-build state lives on the plugin instance (:attr:`LabbookPlugin.site`,
@@ -48,7 +49,7 @@ from labbook.files import display
 from labbook.load.site import SiteData, load_site
 from labbook.render import feeds
 from labbook.site.content import SiteContent, blog_problems, site_content, stray_posts
-from labbook.site.history import read_site_history
+from labbook.site.history import SiteHistory, read_site_history
 from labbook.site.settings import BlogSettings, SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.labbook")
@@ -84,6 +85,8 @@ class LabbookPlugin(BasePlugin[LabbookConfig]):  # type: ignore[valid-type]
         """What this build reads, loaded in ``on_config``."""
         self.blog: BlogSettings | None = None
         """The blog's options, read in ``on_config``."""
+        self.history: SiteHistory | None = None
+        """The lab's Git history this build shows, read in ``on_config``."""
         self.content: SiteContent | None = None
         """What the content step made of it."""
         self.folder: Path | None = None
@@ -102,7 +105,8 @@ class LabbookPlugin(BasePlugin[LabbookConfig]):  # type: ignore[valid-type]
         try:
             paths = settings.paths(config.config_file_path, config.docs_dir)
             self.site = load_site(paths, blog.drafts(self.serving))
-            self.content = site_content(self.site, blog, read_site_history(paths)) if not problems else None
+            self.history = read_site_history(paths)
+            self.content = site_content(self.site, blog, self.history) if not problems else None
         except LabbookError as exc:
             problems += exc.problems
         if problems or self.content is None:
@@ -136,6 +140,9 @@ class LabbookPlugin(BasePlugin[LabbookConfig]):  # type: ignore[valid-type]
         for folder in (self.site.paths.inventory, self.site.paths.journal, self.site.paths.reports):
             if folder.is_dir():
                 server.watch(str(folder))
+        for file in self.history.watch if self.history is not None else ():
+            if file.is_file():  # a commit, checkout or pull moves the history: the Changes page and the boxes
+                server.watch(str(file))
         return server
 
     def on_shutdown(self) -> None:

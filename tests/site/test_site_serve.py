@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from labbook.config import read_config as read_project
 from tests.conftest import ROOT, run_labbook
+from tests.history.example import make_example
+from tests.history.gitrepo import GitRepo
 from tests.site.html import parse
 
 pytestmark = pytest.mark.site
@@ -142,4 +145,21 @@ def test_serve_tracks_reports_and_the_inventory_they_judged(project: Path) -> No
         wait_for("a rebuild after editing inventory/hardware.yaml", lambda: badge(get(base)) == "stale", log)
         assert "the inventory changed after the last check (inventory/hardware.yaml)" in " ".join(
             parse(get(base) or "").find("article").text().split()
+        )
+
+
+def test_serve_rebuilds_when_the_history_moves(project: Path) -> None:
+    """A commit in the lab's history (here the example's) refreshes the Changes page and the entry boxes."""
+    config, problems = read_project(project / "labbook.yaml")
+    assert config is not None and config.history is not None and config.history.inventory, problems
+    repo = GitRepo(make_example((project / config.history.inventory).parent))  # `git init` again is a no-op
+    with serving(project) as (base, log):
+        assert "16 VFs" not in (get(base + "changes/") or "")
+        rdma = repo.root / "inventory" / "rdma.yaml"
+        rdma.write_text(rdma.read_text(encoding="utf-8").replace("vfs: 4", "vfs: 16", 1), encoding="utf-8")
+        repo.commit("16 VFs on the first Spark", "2026-02-01T10:00:00+00:00")
+        wait_for(
+            "a rebuild after a commit in the history",
+            lambda: "VFs 4 → 16" in (get(base + "changes/") or ""),
+            log,
         )
