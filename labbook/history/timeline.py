@@ -9,6 +9,7 @@ from pathlib import Path
 from labbook.cycles import without_cycle_collection
 from labbook.errors import Problem
 from labbook.history import cache as cache_mod
+from labbook.history.asked import Asked, asked_path, load_asked
 from labbook.history.build import Builder, Record, State
 from labbook.history.differ import commit_ref
 from labbook.history.git import FETCH_FIX, NotARepo, open_repo
@@ -31,6 +32,8 @@ class Read:
     records: dict[str, Record]
     states: dict[str, State] = field(default_factory=dict)
     """States read in this run, by commit."""
+    asked: Asked = field(default_factory=lambda: Asked(None, ""))
+    """Facts at commits asked about, kept between runs (:mod:`labbook.history.asked`)."""
 
     def day(self, sha: str) -> dt.date:
         c = self.records[sha].commit
@@ -70,9 +73,13 @@ class Read:
         return day
 
     def facts_at(self, sha: str) -> Facts:
-        """Every fact at a commit."""
+        """Every fact at a commit: read in this run, asked in an earlier one, or worked out from its files."""
+        kept = self.asked.get(sha)
+        if kept is not None:
+            return kept
         if sha not in self.states:
             self.states[sha] = self.builder.recover(sha, self.records[sha].files)
+        self.asked.put(sha, self.states[sha].facts)
         return self.states[sha].facts
 
 
@@ -109,7 +116,8 @@ def _read_one(
     kept = {sha: r.files for sha, r in cached.records.items() if r.files is not None}
     for rec in builder.run(new, known, kept):
         cached.records[rec.commit.sha] = rec
-    read = Read(source, builder, head, cached.records, known)
+    asked = load_asked(asked_path(path) if use_cache else None, source.key())
+    read = Read(source, builder, head, cached.records, known, asked)
     reachable = read.ancestors(head)
     cached.records = {s: r for s, r in cached.records.items() if s in reachable}
     read.records = cached.records

@@ -18,7 +18,7 @@ COMMITS = 10
 
 
 def _files(cache: Path) -> tuple[Path, Path]:
-    (snap,) = cache.glob("history-inventory-*.json")
+    (snap,) = (p for p in cache.glob("history-inventory-*.json") if not p.name.endswith(".asked.json"))
     return snap, snap.with_suffix(".log")
 
 
@@ -172,3 +172,28 @@ def test_a_snapshot_with_the_tail_of_an_older_one_is_ignored(scenario, cached) -
     snap.write_bytes(snap.read_bytes() + b',"heads":[]}')
     _rebuilt(scenario, cache, first)
     assert _again(scenario, cache).history.repos[0].parsed == 0  # rewritten whole, and trusted again
+
+
+def test_facts_asked_of_a_commit_are_kept_for_the_next_run(scenario, cached, monkeypatch) -> None:
+    """The site asks the lab as of each entry's date on every build: a later run answers from the kept
+    file without working the commit out again; a file that is not this history's is ignored."""
+    import datetime as dt
+
+    from labbook.history.build import Builder
+
+    cache, first = cached
+    day = dt.date(2025, 11, 13)
+    asked = first.as_of(day, ["nvidia-device-plugin", "spark-a"])
+    (kept,) = cache.glob("history-inventory-*.asked.json")
+    calls: list[str] = []
+    real = Builder.recover
+    monkeypatch.setattr(Builder, "recover", lambda self, sha, files=None: calls.append(sha) or real(self, sha, files))
+    assert _again(scenario, cache).as_of(day, ["nvidia-device-plugin", "spark-a"]) == asked
+    assert calls == []  # answered from the kept facts
+    doc = json.loads(kept.read_text(encoding="utf-8"))
+    for broken in ({**doc, "key": "another history"}, {**doc, "format": FORMAT - 1}, "{not json"):
+        kept.write_text(broken if isinstance(broken, str) else json.dumps(broken), encoding="utf-8")
+        calls.clear()
+        assert _again(scenario, cache).as_of(day, ["nvidia-device-plugin", "spark-a"]) == asked
+        assert len(calls) == 1  # worked out again, and kept again
+        kept.write_text(json.dumps(doc), encoding="utf-8")
