@@ -19,6 +19,10 @@ Measured side by side in one run, medians of interleaved rounds:
   labbook uses pygit2; the others are measured when installed
   (``pip install dulwich==1.2.21``), else skipped with a note.
 
+The third goal, the site build with and without the history parts (at most 1.10x), is
+measured by ``bench/site_history.py`` on this same synthetic repository and on the example
+history.
+
 Each line gives wall time and CPU time (this process, plus ``git log -p`` as a child): the
 machine is shared, and under load wall time says more about the other jobs than about this
 code (one loaded run below has ``git log -p`` at 85 ms wall for 45 ms of CPU, and calls the
