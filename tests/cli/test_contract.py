@@ -64,12 +64,7 @@ def test_the_new_entry_of_the_tags_case_is_lowercase(cli, tmp_path: Path) -> Non
 
 def test_insecure_skip_tls_verify_warns_once(serve, tmp_path: Path) -> None:
     server = serve("homelab")
-    kc = server.kubeconfig(tmp_path / "kc.yaml")
-    doc = yaml.safe_load(kc.read_text())
-    cluster = doc["clusters"][0]["cluster"]
-    del cluster["certificate-authority-data"]
-    cluster["insecure-skip-tls-verify"] = True
-    kc.write_text(yaml.safe_dump(doc))
+    kc = server.kubeconfig(tmp_path / "kc.yaml", insecure=True)
     proc = subprocess.run(
         [sys.executable, "-m", "labbook", "drift", "cluster", "--kubeconfig", str(kc)],
         cwd=ROOT,

@@ -233,20 +233,23 @@ class ApiServer:
 
     def kubeconfig(
         self, path: Path, *, context: str = "admin@homelab", token: str | None = None, ca: trustme.CA | None = None,
-        server: str | None = None,
+        server: str | None = None, insecure: bool = False,
     ) -> Path:  # fmt: skip
-        """Write a real kubeconfig for this server (another ``ca`` or ``token`` to provoke TLS or auth errors)."""
+        """Write a real kubeconfig for this server (another ``ca`` or ``token`` to provoke TLS or auth errors;
+        ``insecure``: ``insecure-skip-tls-verify: true`` instead of the CA, as kubectl accepts)."""
         ca_pem = (ca or self.ca).cert_pem.bytes()
+        trust = (
+            {"insecure-skip-tls-verify": True}
+            if insecure
+            else {"certificate-authority-data": base64.b64encode(ca_pem).decode()}
+        )
         doc = {
             "apiVersion": "v1",
             "kind": "Config",
             "clusters": [
                 {
                     "name": "homelab",
-                    "cluster": {
-                        "server": server or self.url,
-                        "certificate-authority-data": base64.b64encode(ca_pem).decode(),
-                    },
+                    "cluster": {"server": server or self.url, **trust},
                 }
             ],
             "users": [{"name": "labbook", "user": {"token": token or self.token}}],

@@ -218,12 +218,7 @@ def test_a_failing_exec_credential_plugin_is_one_line(serve, tmp_path: Path) -> 
 
 def test_insecure_skip_tls_verify_is_one_warning_line(serve, tmp_path: Path) -> None:
     server = serve("homelab")
-    kc = server.kubeconfig(tmp_path / "kc.yaml")
-    doc = yaml.safe_load(kc.read_text())
-    cluster = doc["clusters"][0]["cluster"]
-    del cluster["certificate-authority-data"]
-    cluster["insecure-skip-tls-verify"] = True
-    kc.write_text(yaml.safe_dump(doc))
+    kc = server.kubeconfig(tmp_path / "kc.yaml", insecure=True)
     result = _check(kc)
     assert result.code == 0, result.err
     [line] = result.err.splitlines()  # not one urllib3 InsecureRequestWarning per request
