@@ -188,7 +188,7 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
     return True
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temp file and a rename, without ``fsync``.
 
     A reader sees the old file or the new one, never a mix (two runs writing at once: the last
@@ -208,7 +208,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it whole when commits went out of the history),
-    then write the snapshot (each whole file through a rename, see :func:`_write`; an append cut
+    then write the snapshot (each whole file through a rename, see :func:`write_file`; an append cut
     short fails the log's length and CRC)."""
     new = [rec for rec in cached.records.values() if not rec.logged]
     with without_cycle_collection():
@@ -221,7 +221,7 @@ def save(path: Path, source: Source, cached: Cached) -> None:
             lines = [_header(source).model_dump_json().encode() + b"\n"]
             lines += [_line(rec) for rec in cached.records.values() if rec.logged]
             whole = b"".join(lines) + chunk
-            _write(log, whole)
+            write_file(log, whole)
             size, crc = len(whole), zlib.crc32(whole)
         heads = cached.heads[-HEADS:]
         snap = Snapshot(
@@ -236,4 +236,4 @@ def save(path: Path, source: Source, cached: Cached) -> None:
             log_crc=crc,
             logged=len(cached.records),
         ).model_dump_json()
-    _write(path, snap.encode())
+    write_file(path, snap.encode())
