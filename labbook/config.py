@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from labbook.errors import Problem
 from labbook.files import display, read_file
@@ -88,6 +88,8 @@ class HistorySource(Model):
     note: str | None = Field(default=None, min_length=1)
     """A word for readers about this history, shown on the Changes page (for an example history:
     that it is one)."""
+    off: bool = False
+    """No history at all: what ``history: false`` means (the site is built without the history parts)."""
 
 
 class ProjectConfig(Model):
@@ -97,9 +99,16 @@ class ProjectConfig(Model):
     """The Flux repository ``drift flux``, ``flux list`` and ``drift cluster`` (for its labels) read."""
     cluster: ClusterSource | None = None
     """The cluster ``drift cluster`` and ``snapshot`` read."""
-    history: HistorySource | Literal[False] | None = None
+    history: HistorySource | None = None
     """Whose Git history is read for the lab through time (default: the inventory's own repository;
     ``false``: none, and the site is built without the history parts)."""
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _history_false(cls, value: object) -> object:
+        """``history: false`` is :attr:`HistorySource.off`: so that any other value is judged as the
+        mapping it should be, with the keys it may have."""
+        return {"off": True} if value is False else value
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def history_paths(config: ProjectConfig | None, base: Path, inventory: Path) -> 
     """The folders whose history is read: ``history:`` of ``config`` (found in ``base``), else ``inventory``
     and ``flux.repo``; None when ``history: false``."""
     history = config.history if config else None
-    if history is False:
+    if history is not None and history.off:
         return None
     inv = base / history.inventory if history and history.inventory else inventory
     flux: Path | None = None

@@ -53,3 +53,22 @@ def test_the_example_runs_from_its_config(cli) -> None:
     """This repository's labbook.yaml: what `make check` runs."""
     assert cli("drift", "flux").code == 0
     assert cli("drift", "cluster").code == 0
+
+
+def test_a_broken_history_section_is_located_with_its_keys(cli, tmp_path: Path) -> None:
+    """``history:`` is a mapping or ``false``: any other value is judged as the mapping, so the error names
+    its keys (never a union's "expected one of False")."""
+    root = scratch(tmp_path)
+    config = root / "labbook.yaml"
+    config.write_text("history:\n  inventry: x\n", encoding="utf-8")
+    typo = cli("history", cwd=root)
+    assert typo.code == 2
+    assert typo.err == (
+        "labbook.yaml:2:3: history.inventry: unknown key 'inventry' "
+        "(did you mean 'inventory'? expected one of: flux, inventory, note, off)\n"
+    )
+    config.write_text("history: 3\n", encoding="utf-8")
+    assert cli("history", cwd=root).err == "labbook.yaml:1:10: history: got 3 (expected a mapping)\n"
+    config.write_text("history: false\n", encoding="utf-8")
+    off = cli("history", cwd=root)
+    assert off.code == 2 and "history: false in labbook.yaml turns the lab's history off" in off.err
