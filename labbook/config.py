@@ -91,6 +91,14 @@ class HistorySource(Model):
     off: bool = False
     """No history at all: what ``history: false`` means (the site is built without the history parts)."""
 
+    @field_validator("flux", mode="before")
+    @classmethod
+    def _flux_is_a_folder_or_false(cls, value: object) -> object:
+        """One message for anything else (not one per member of the union)."""
+        if value is None or value is False or isinstance(value, str):
+            return value
+        raise ValueError(f"got {value!r} (expected a folder, or false for none)")
+
 
 class ProjectConfig(Model):
     """``labbook.yaml``."""

@@ -69,6 +69,10 @@ def test_a_broken_history_section_is_located_with_its_keys(cli, tmp_path: Path) 
     )
     config.write_text("history: 3\n", encoding="utf-8")
     assert cli("history", cwd=root).err == "labbook.yaml:1:10: history: got 3 (expected a mapping)\n"
+    config.write_text("history:\n  flux: 3\n", encoding="utf-8")
+    assert (
+        cli("history", cwd=root).err == "labbook.yaml:2:9: history.flux: got 3 (expected a folder, or false for none)\n"
+    )
     config.write_text("history: false\n", encoding="utf-8")
     off = cli("history", cwd=root)
     assert off.code == 2 and "history: false in labbook.yaml turns the lab's history off" in off.err
