@@ -47,9 +47,8 @@ import itertools
 import re
 from typing import Any
 
-import yaml
-
-from labbook.load.yaml import LoadError, parse
+from labbook.history.edits import OneLineEdits
+from labbook.load.yaml import LoadError, parse, plain_str
 
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _BARE_KEY = re.compile(rf"({_KEY}):[ \t]*(#.*)?$", re.MULTILINE)
@@ -64,9 +63,6 @@ _BREAKS = ("\x85", "\u2028", "\u2029")
 """Line breaks for YAML 1.1 besides ``\\n`` and ``\\r``."""
 _SIMPLE = re.compile(rf" *({_KEY}):[ ]+([A-Za-z0-9][A-Za-z0-9._/+-]*)[ ]*\n?\Z")
 """A piece of one line ``key: value``, the value a plain scalar of letters, digits and ``._/+-``."""
-_STR = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()
-"""How the loader (libyaml's parser, PyYAML's resolver) types a plain scalar."""
 
 
 @functools.cache
@@ -85,12 +81,6 @@ def _level(indent: int) -> re.Pattern[str]:
 def _key_line(indent: int) -> re.Pattern[str]:
     """A content line indented exactly ``indent`` spaces that is not a ``-`` (after its line break)."""
     return re.compile(rf"\n {{{indent}}}[^ \t#\n-]")
-
-
-@functools.cache
-def _plain_str(key: str) -> bool:
-    """Whether a plain scalar reads as a string (``on``, ``null``, ``true`` do not)."""
-    return _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) == _STR
 
 
 def _whole_only(text: str) -> bool:
@@ -150,12 +140,14 @@ class ChunkedParser:
         self._elements: dict[str, tuple[Any] | None] = {}
         self.parsed = 0
         """Pieces parsed so far (a memo hit costs nothing)."""
+        self.edits = OneLineEdits()
+        """The last revision, for the next one when it edits one scalar of it."""
 
     def _one(self, name: str, text: str) -> Any:
         if text not in self._leaves:
             self.parsed += 1
             simple = _SIMPLE.match(text)
-            if simple is not None and _plain_str(simple.group(1)) and _plain_str(simple.group(2)):
+            if simple is not None and plain_str(simple.group(1)) and plain_str(simple.group(2)):
                 # what libyaml and the resolver make of it, without them: {key: the text}
                 self._leaves[text] = {simple.group(1): simple.group(2)}
             else:
@@ -189,7 +181,7 @@ class ChunkedParser:
         head = _CONTENT.search(text)
         end = text.find("\n", head.start()) if head else -1
         key = _BARE_KEY.match(text, head.end() - 1, end) if head and end >= 0 else None
-        if key is None or not _plain_str(key.group(1)):
+        if key is None or not plain_str(key.group(1)):
             return None
         body = text[end:]
         first = _CONTENT.search(body, 1)
@@ -223,8 +215,16 @@ class ChunkedParser:
             self._elements[text] = value
         return self._elements[text]
 
-    def parse(self, name: str, text: str) -> Any:
-        """The parsed document, as the whole-text parse would give it."""
+    def parse(self, name: str, text: str, *, whole: bool = False) -> Any:
+        """The parsed document, as the whole-text parse would give it (``whole``: parse it whole, when
+        cutting would not pay off, as for one revision)."""
+        tree = self.edits.edited(text)
+        if tree is None:
+            tree = parse(name, text) if whole else self._cut_parse(name, text)
+            self.edits.remember(text, tree)
+        return tree
+
+    def _cut_parse(self, name: str, text: str) -> Any:
         blocks = _top_blocks(text)
         if blocks is not None:
             merged: dict[Any, Any] = {}

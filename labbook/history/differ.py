@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 
 from labbook.history.git import Commit
 from labbook.history.kinds import NAME, kind_of
@@ -42,8 +44,11 @@ def deltas(old: Facts, new: Facts) -> list[Delta]:
             out.append(Delta(subject, "renamed", None, twin, subject))
     out += [Delta(s, "removed") for s in removed]
     out += [Delta(s, "added") for s in added]
-    for subject, facts in new.items():
-        before = old.get(subject)
+    if same and list(old) == list(new):  # the same subjects in the same order: pair them up in C
+        pairs = compress(zip(new, new.values(), old.values(), strict=True), map(is_not, new.values(), old.values()))
+    else:
+        pairs = ((subject, facts, old.get(subject)) for subject, facts in new.items())
+    for subject, facts, before in pairs:
         if before is None or before is facts or before == facts:  # unchanged items share their facts
             continue
         for field in dict.fromkeys([*before, *facts]):

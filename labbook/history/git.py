@@ -128,16 +128,21 @@ class Repo:
             return None
         return str(entry.id) if entry.type_str == "tree" else None
 
+    def folder(self, sha: str, folder: str) -> str | None:
+        """:meth:`tree`, remembered per commit and folder."""
+        key = (sha, folder)
+        tree = self._dirs.get(key, "")
+        if tree == "":
+            tree = self._dirs[key] = self.tree(sha, folder)
+        return tree
+
     def blob_at(self, sha: str, path: str) -> str | None:
         """The id of the blob at ``path`` in commit ``sha``, or None.
 
         A folder's listing is read once per tree id, and its tree id once per commit: history asks
         for the same few files of every commit several times (renames, then the files read)."""
         folder, _, name = path.rpartition("/")
-        key = (sha, folder)
-        if key not in self._dirs:
-            self._dirs[key] = self.tree(sha, folder)
-        tree = self._dirs[key]
+        tree = self.folder(sha, folder)
         if tree is None:
             return None
         listing = self._listings.get(tree)

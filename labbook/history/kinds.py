@@ -27,9 +27,9 @@ NAME = "name"
 _Item = TypeVar("_Item")
 
 
-def each(project: Callable[[_Item], dict[str, str]], item: _Item) -> dict[str, str]:
-    """One item's facts (the projections' default: computed every time)."""
-    return project(item)
+def each(project: Callable[..., Any], item: _Item, *args: Any) -> Any:
+    """One item's facts, ``project(item, *args)`` (the projections' default: computed every time)."""
+    return project(item, *args)
 
 
 class ItemFacts:
@@ -43,10 +43,10 @@ class ItemFacts:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, dict[str, str]]] = {}
 
-    def __call__(self, project: Callable[[_Item], dict[str, str]], item: _Item) -> dict[str, str]:
+    def __call__(self, project: Callable[..., Any], item: _Item, *args: Any) -> Any:
         hit = self._memo.get(id(item))
         if hit is None or hit[0] is not item:
-            hit = (item, project(item))
+            hit = (item, project(item, *args))
             self._memo[id(item)] = hit
         return hit[1]
 
@@ -87,17 +87,17 @@ def hardware(model: Hardware, each: Callable[..., dict[str, str]] = each) -> Fac
     return {f"node/{n.name}": each(node_facts, n) for n in model.nodes}
 
 
-def category_facts(category: Category) -> Facts:
+def category_facts(category: Category, each: Callable[..., dict[str, str]] = each) -> Facts:
     """``component/<id>`` for every component of one category."""
-    return {f"component/{c.id}": component_facts(c) for c in category.components}
+    return {f"component/{c.id}": each(component_facts, c) for c in category.components}
 
 
 def platform(model: Platform, each: Callable[..., Any] = each) -> Facts:
     """``component/<id>`` for every component (:attr:`Platform.components`' order), a category at a time:
-    with :class:`ItemFacts`, a revision projects only the category it changed."""
+    with :class:`ItemFacts`, a revision projects only the category it changed, and in it the component."""
     facts: Facts = {}
     for category in model.categories:
-        facts.update(each(category_facts, category))
+        facts.update(each(category_facts, category, each))
     return facts
 
 

@@ -7,6 +7,8 @@ and composes a commit's partial results into facts (:meth:`Source.compose`).
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +78,24 @@ class Source:
         self, old: dict[str, Any], facts: Facts, where: dict[str, str], parts: dict[str, Any], changed: list[str]
     ) -> tuple[Facts, dict[str, str]] | None:
         """:meth:`compose` of ``parts`` from the parent's (``old``, giving ``facts`` and ``where``) when only
-        the ``changed`` paths' parts differ, or None to compose them whole."""
-        return None
+        the ``changed`` paths' parts differ, or None to compose them whole.
+
+        When each changed part has the same subjects in the same order, the facts are the parent's with
+        those subjects' values replaced where the changed file is the one :meth:`compose` takes them
+        from (same subjects, same order, same values)."""
+        out = facts
+        for path in changed:
+            before, after = old.get(path) or {}, parts[path] or {}
+            if before is after:
+                continue
+            if list(before) != list(after):
+                return None
+            # the subjects whose facts are new objects, paired up in C (unchanged items share their facts)
+            for subject in compress(after, map(is_not, after.values(), before.values())):
+                if where.get(subject) == path:
+                    out = dict(facts) if out is facts else out
+                    out[subject] = after[subject]
+        return out, where
 
 
 class InventorySource(Source):
@@ -93,6 +111,8 @@ class InventorySource(Source):
         self._validator = Validator()
         self._facts = ItemFacts()
         self._sections = {path: section for section, path in self.head_paths().items()}
+        self._at_head: dict[str, str] | None = None
+        """The paths at ``HEAD`` (every section in :attr:`prefix`), once :meth:`prepare` ran."""
         self._whole: set[str] | None = None
         """Sections still to read whole once (a run of one new commit: cutting pays off from the second
         revision of a file on, and costs twice a plain parse on the first); None: always cut."""
@@ -109,11 +129,14 @@ class InventorySource(Source):
         paths[head] = self.head_paths()
         self._whole = set(SECTIONS) if len(commits) <= 1 else None
         self.renamed = False
-        at_head = paths[head]  # shared by every commit without a rename on the way: never changed
+        at_head = self._at_head = paths[head]  # shared by every commit without a rename on the way: never changed
         for commit in reversed(commits):
             mine = paths.setdefault(commit.sha, at_head)
             for parent in commit.parents:
                 inherited = mine
+                if self._same_folders(mine, parent, commit.sha):
+                    paths.setdefault(parent, inherited)
+                    continue  # nothing under the sections' folders changed: no rename either
                 for section, path in mine.items():
                     if self.repo.blob_at(parent, path) is None and self.repo.blob_at(commit.sha, path) is not None:
                         old = self.repo.renamed_from(parent, commit.sha, path)
@@ -125,11 +148,29 @@ class InventorySource(Source):
                 paths.setdefault(parent, inherited)
         return self.renamed
 
+    def _same_folders(self, paths: dict[str, str], a: str, b: str) -> bool:
+        """Whether commits ``a`` and ``b`` have the same tree at every folder ``paths`` are in."""
+        if paths is self._at_head:  # the usual case: every section in this history's folder
+            return self.repo.folder(a, self.prefix) == self.repo.folder(b, self.prefix)
+        return all(
+            self.repo.folder(a, folder) == self.repo.folder(b, folder)
+            for folder in {path.rpartition("/")[0] for path in paths.values()}
+        )
+
     def paths_at(self, sha: str) -> dict[str, str]:
         """Where each section was in commit ``sha`` (followed through renames)."""
         return dict(self._paths.get(sha, self.head_paths()))
 
     def select(self, commit: Commit, parent: Files | None, parent_commit: str | None) -> Files:
+        paths = self._paths.get(commit.sha)
+        if (
+            parent is not None
+            and parent_commit is not None
+            and paths is not None
+            and self._paths.get(parent_commit) == paths
+            and self._same_folders(paths, parent_commit, commit.sha)
+        ):
+            return parent  # the same paths, in folders that did not change
         out: Files = {}
         for section, path in self.paths_at(commit.sha).items():
             blob = self.repo.blob_at(commit.sha, path)
@@ -146,11 +187,10 @@ class InventorySource(Source):
         section = self.section(path)
         model, project = SECTIONS[section]
         try:
-            if self._whole is not None and section in self._whole:
-                self._whole.discard(section)
-                tree = parse(path, decode(path, data))
-            else:
-                tree = self._parsers[section].parse(path, decode(path, data))
+            whole = self._whole is not None and section in self._whole
+            if whole:
+                self._whole.discard(section)  # type: ignore[union-attr]
+            tree = self._parsers[section].parse(path, decode(path, data), whole=whole)
             return project(self._validator.validate(model, tree), self._facts), None
         except LoadError as exc:
             return None, str(exc.problem)

@@ -9,6 +9,7 @@ both positions. Parsing stays in libyaml (``CSafeLoader``) when it is present.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterator
 from typing import Any
 
@@ -113,6 +114,16 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_located_seq)
+
+
+_RESOLVER = yaml.resolver.Resolver()
+"""How the loader (libyaml's parser, PyYAML's resolver) types a plain scalar."""
+
+
+@functools.cache
+def plain_str(scalar: str) -> bool:
+    """Whether a plain scalar reads as a string (``on``, ``null``, ``true``, ``1.5`` do not)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, scalar, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def decode(path: str, data: bytes) -> str:

@@ -1,0 +1,245 @@
+"""A revision that differs from the one before by one scalar on one line, parsed without parsing.
+
+Most commits to an inventory or a Flux repository edit one line: ``version: 1.18.4``
+becomes ``version: 1.18.5``. :class:`OneLineEdits` recognises that case and builds
+the new document from the previous revision's parsed document with that one value
+replaced (the containers on the way to it copied, every other object shared), so
+a chart bump costs a text comparison, not a parse.
+
+What makes the shortcut exact, and what is checked before taking it:
+
+- the two texts differ on exactly one line, at the same line number (a common
+  prefix and a common suffix, compared in C by slices; the rest of both texts is
+  the same);
+- on both revisions that line is ``<indent><key>: <value>`` (an optional comment
+  after it), with the same indent and the same key; the value is a plain scalar
+  of letters, digits and ``._/+-`` (a first letter or digit) or such characters in
+  single or double quotes, so no escape, no flow indicator, no anchor, no tag, no
+  ``:`` and no ``#`` can be in it;
+- in the *previous* revision's whole-text parse (:func:`~labbook.load.yaml.parse`,
+  the located loader), that line holds a mapping key whose value starts on the
+  same line, at that key and indent, and whose value is exactly what the line's
+  value text alone gives (so the scalar ends on that line: a plain scalar that
+  went on to the next line would be folded into a different value). This index
+  from line to path is built once per document structure and stays valid while
+  only such values change (line numbers, keys and containers stay as they are);
+- the new value is typed by the same loader (``1.18.5`` a string, ``8`` an
+  integer, ``2025-01-01`` a date), from the value text alone.
+
+Everything around the edited line is the same text, and what the line's own
+tokens are does not depend on the scalar's characters (all of them plain-safe), so
+the whole-text parse of the new revision is the previous one with that value
+replaced. Anything else (two lines changed, a line added, a key renamed, a value
+with other characters, a line that is not a key of the parse) is not an edit
+here, and the caller parses the text its own way. ``tests/history/test_edits.py``
+checks the result against the whole-text parse over sequences of random edits.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import yaml
+
+from labbook.load.yaml import LoadError, parse, plain_str
+
+try:
+    _Composer = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Composer = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+_LINE = re.compile(
+    r"( *)([A-Za-z_][A-Za-z0-9_-]*):[ ]+"
+    r"(\"[A-Za-z0-9._/+-]*\"|'[A-Za-z0-9._/+-]*'|[A-Za-z0-9][A-Za-z0-9._/+-]*)"
+    r"[ \t]*(?:[ \t]#[^\n]*)?"
+)
+"""``<indent><key>: <value>`` with a simple scalar value and an optional comment (matched whole)."""
+
+Path = tuple[Any, ...]
+"""Keys and list indexes from the document's root to a value."""
+
+
+INDEX_COST = 16
+"""What indexing a revision costs, in revisions parsed the ordinary way (composing ``platform.yaml``
+takes about 16 times as long as a chunked parse of one of its revisions)."""
+_MERGE = "tag:yaml.org,2002:merge"
+_NO_VALUE = object()
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+"""Line breaks for YAML besides ``\\n``: with any of them, YAML's line numbers are not the text's."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _scalar(text: str) -> Any:
+    """What the located loader makes of a simple scalar's text (``'x'``/``"x"``: the string x)."""
+    if text[0] in "'\"":
+        return text[1:-1]
+    if plain_str(text):
+        return text
+    try:
+        return parse("<value>", f"v: {text}\n")["v"]
+    except LoadError:  # pragma: no cover - every text _LINE admits parses
+        return _NO_VALUE
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+class _Shared(Exception):
+    """A node reached twice (an alias), or a merge key: one line would be two places in the tree."""
+
+
+def _leaves(node: yaml.Node, path: Path, out: dict[int, tuple[Path, int, str]], seen: set[int]) -> None:
+    """Every mapping value that is a scalar on its plain key's line: ``{line: (path, column, key)}``."""
+    if id(node) in seen:
+        raise _Shared
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise _Shared
+            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.style or not plain_str(key):
+                continue  # a key that is not a plain string: no path through it (its lines are not edits)
+            if isinstance(value_node, yaml.ScalarNode):
+                line = key_node.start_mark.line
+                if value_node.start_mark.line == line == value_node.end_mark.line:
+                    out[line + 1] = ((*path, key), key_node.start_mark.column + 1, key)
+            else:
+                _leaves(value_node, (*path, key), out, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _leaves(item, (*path, i), out, seen)
+
+
+def _index(text: str) -> dict[int, Path]:
+    """``{line number: path}`` of the lines that are one simple ``key: value`` of the document (see the
+    module docstring); empty when the text does not compose, or has aliases, merge keys or line breaks
+    other than ``\\n``."""
+    if any(b in text for b in _OTHER_BREAKS):
+        return {}
+    loader = _Composer(text)
+    found: dict[int, tuple[Path, int, str]] = {}
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _leaves(root, (), found, set())
+    except (yaml.YAMLError, ValueError, RecursionError, _Shared):
+        return {}
+    finally:
+        loader.dispose()
+    lines = text.split("\n")
+    index: dict[int, Path] = {}
+    for number, (path, column, key) in found.items():
+        m = _LINE.fullmatch(lines[number - 1])
+        if m is not None and m.group(2) == key and len(m.group(1)) == column - 1:
+            index[number] = path
+    return index
+
+
+def _replaced(tree: Any, path: Path, value: Any) -> Any:
+    """``tree`` with the value at ``path`` replaced: the containers on the way copied, the rest shared."""
+    if not path:
+        return value
+    head = path[0]
+    copy = dict(tree) if isinstance(tree, dict) else list(tree)
+    copy[head] = _replaced(tree[head], path[1:], value)
+    return copy
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the common prefix (a binary search that compares only the range still in doubt)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a.startswith(b[lo:mid], lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """The length of the common suffix, at most ``limit``."""
+    lo, hi, la, lb = 0, limit, len(a), len(b)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a.endswith(b[lb - mid : lb - lo], 0, la - lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+class OneLineEdits:
+    """The last revision parsed, and the next one when it edits scalars of it line by line."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._tree: Any = None
+        self._index: dict[int, Path] | None = None
+        self._budget = INDEX_COST
+        """What an index may cost, in revisions: the first one is free, and every edit-shaped revision
+        since pays for one more, so a history whose structure keeps changing never spends much more on
+        indexes than it would have on parsing."""
+        self.taken = 0
+        """Revisions built as edits so far."""
+        self.indexed = 0
+        """Indexes built so far."""
+
+    def remember(self, text: str, tree: Any) -> None:
+        """``tree`` is the whole-text parse of ``text`` (as plain values or located ones)."""
+        self._text, self._tree, self._index = text, tree, None
+
+    def edited(self, text: str) -> Any | None:
+        """The parse of ``text`` built from the last revision remembered, or None when ``text`` is not
+        an edit of it (then parse it and :meth:`remember` the result)."""
+        old = self._text
+        if old is None or old == text:
+            return None
+        start = _common_prefix(old, text)
+        start = old.rfind("\n", 0, start) + 1
+        end_old, end_new = _line_end(old, start), _line_end(text, start)
+        if old[end_old:] == text[end_new:]:  # the usual case: one line changed
+            was_lines, new_lines = [old[start:end_old]], [text[start:end_new]]
+        else:
+            end = len(old) - _common_suffix(old, text, min(len(old), len(text)) - start)
+            was_lines = old[start : _line_end(old, end)].split("\n")
+            new_lines = text[start : _line_end(text, end + len(text) - len(old))].split("\n")
+        if len(was_lines) != len(new_lines):
+            return None  # lines added or removed
+        edits = []
+        for offset, (was_line, new_line) in enumerate(zip(was_lines, new_lines, strict=True)):
+            if was_line == new_line:
+                continue
+            new = _LINE.fullmatch(new_line)
+            was = _LINE.fullmatch(was_line)
+            if new is None or was is None or new.group(1, 2) != was.group(1, 2) or not new_line.isprintable():
+                return None  # not the same key, or characters the parser would refuse (or take as a break)
+            edits.append((offset, new.group(3)))
+        if self._index is None:
+            self._budget += 1
+            if self._budget < INDEX_COST:
+                return None
+            self._budget -= INDEX_COST
+            self._index = _index(old)
+            self.indexed += 1
+        first = old.count("\n", 0, start) + 1
+        tree = self._tree
+        for offset, value_text in edits:
+            path = self._index.get(first + offset)
+            value = _scalar(value_text)
+            if path is None or value is _NO_VALUE:
+                return None
+            tree = _replaced(tree, path, value)
+        self._text, self._tree = text, tree
+        self.taken += 1
+        self._budget += 1
+        return tree
