@@ -76,12 +76,16 @@ class Builder:
         self.warnings: list[HistoryWarning] = []
         self.parsed = 0
         """Commits whose files were read in this run."""
+        self.kept: dict[str, Files] = {}
+        """The files of commits read in earlier runs, when the source keeps them (set by :meth:`run`)."""
 
-    def _part(self, path: str, blob: str, sha: str) -> tuple[Any, bool]:
+    def _part(self, path: str, blob: str, sha: str, warn: bool = True) -> tuple[Any, bool]:
+        """A file's partial result, and whether it read (``warn``: report a problem as a warning; a
+        recovered state's problem was reported when the commit was first read)."""
         if blob not in self.blobs:
             part, problem = self.source.read(path, self.source.repo.blob(blob))
             self.blobs[blob] = (part, problem)
-            if problem is not None:
+            if problem is not None and warn:
                 self.warnings.append(
                     HistoryWarning(
                         origin=self.source.origin,
@@ -141,14 +145,30 @@ class Builder:
         return [word(d, first.facts, state.facts, where, self.source.origin, ref) for d in found]
 
     def recover(self, sha: str, files: Files | None = None) -> State:
-        """The state of a commit read in an earlier run, from its files (when kept) or its tree."""
-        return self.state(self.source.repo.commit(sha), None, None, files)
+        """The state of a commit read in an earlier run, from its files (when kept) or its tree. A file
+        that does not read carries its facts over from the first parent's, as when it was read."""
+        commit = self.source.repo.commit(sha)
+        if files is None:
+            files = self.source.select(commit, None, None)
+        parts: dict[str, Any] = {}
+        broken = []
+        for path, blob in files.items():
+            part, ok = self._part(path, blob, sha, warn=False)
+            parts[path] = part if ok else None
+            if not ok:
+                broken.append(path)
+        if broken and commit.parents and commit.sha not in self.boundary:
+            parent = self.recover(commit.parents[0], self.kept.get(commit.parents[0]))
+            for path in broken:
+                parts[path] = parent.parts.get(path)
+        facts, where = self.source.compose(parts)
+        return State(files, parts, facts, where)
 
     def run(self, commits: list[Commit], known: dict[str, State], kept: dict[str, Files] | None = None) -> list[Record]:
         """Read ``commits`` (parents first). ``known`` holds the states of commits already read and is
         extended with every commit read; a parent read in an earlier run is recovered from ``kept``
         (its files, when the source keeps them) or its tree."""
-        kept = kept or {}
+        kept = self.kept = kept or {}
         keep_files = self.source.keeps_files
         records: list[Record] = []
         with without_cycle_collection():

@@ -56,8 +56,8 @@ class Cached:
     """Every commit read, by id."""
     heads: list[str] = field(default_factory=list)
     """Heads read, newest last."""
-    tips: dict[str, State] = field(default_factory=dict)
-    """The states of those heads."""
+    tips: dict[str, State | Tip] = field(default_factory=dict)
+    """The states of those heads (as cached: files and parts, composed by :func:`tip_state` when needed)."""
     warnings: list[HistoryWarning] = field(default_factory=list)
     """Revisions that did not read."""
     boundary: list[str] = field(default_factory=list)
@@ -68,6 +68,8 @@ class Cached:
     """Their CRC-32."""
     logged: int = 0
     """Commits in those bytes."""
+    remembered: dict[str, Any] = field(default_factory=dict)
+    """What the source asked to start this run from."""
 
 
 def cache_path(folder: Path, source: Source) -> Path:
@@ -112,6 +114,8 @@ class Snapshot(Header):
     """Their states."""
     warnings: list[HistoryWarning]
     """Revisions that did not read."""
+    remembered: dict[str, Any] = {}
+    """What the history's source asked to start the next run from (:meth:`Source.remembered`)."""
     log_size: int
     """Bytes of the log written by that run."""
     log_crc: int
@@ -166,14 +170,22 @@ def _load(path: Path, source: Source) -> Cached | None:
         return None
     for rec in logged:
         rec.logged = True
+    tips: dict[str, State | Tip] = dict(snap.tips)
+    cached = Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(logged))
+    cached.remembered = snap.remembered
+    return cached
+
+
+def tip_state(source: Source, tip: State | Tip) -> State | None:
+    """The state of a cached head (its facts composed from its parts), or None when its parts do not
+    compose (then the commit is read again from Git)."""
+    if isinstance(tip, State):
+        return tip
     try:
-        tips = {}
-        for sha, tip in snap.tips.items():
-            facts, where = source.compose(tip.parts)
-            tips[sha] = State(tip.files, tip.parts, facts, where)
+        facts, where = source.compose(tip.parts)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    return Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(logged))
+    return State(tip.files, tip.parts, facts, where)
 
 
 def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
@@ -230,8 +242,13 @@ def save(path: Path, source: Source, cached: Cached) -> None:
             key=source.key(),
             boundary=cached.boundary,
             heads=heads,
-            tips={sha: Tip(files=s.files, parts=s.parts) for sha, s in cached.tips.items() if sha in heads},
+            tips={
+                sha: s if isinstance(s, Tip) else Tip(files=s.files, parts=s.parts)
+                for sha, s in cached.tips.items()
+                if sha in heads
+            },
             warnings=cached.warnings,
+            remembered=source.remembered(),
             log_size=size,
             log_crc=crc,
             logged=len(cached.records),

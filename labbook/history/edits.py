@@ -38,12 +38,13 @@ checks the result against the whole-text parse over sequences of random edits.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any
 
 import yaml
 
-from labbook.load.yaml import LoadError, parse, plain_str
+from labbook.load.yaml import LoadError, LocatedDict, LocatedList, parse, plain_str
 
 try:
     _Composer = yaml.CSafeLoader
@@ -139,6 +140,18 @@ def _index(text: str) -> dict[int, Path]:
     return index
 
 
+def _json_exact(tree: Any) -> bool:
+    """Whether ``json.loads(json.dumps(tree))`` gives ``tree`` back, types included."""
+    kind = type(tree)
+    if kind is dict or kind is LocatedDict:
+        return all(type(k) is str and _json_exact(v) for k, v in tree.items())
+    if kind is list or kind is LocatedList:
+        return all(_json_exact(v) for v in tree)
+    if kind is float:
+        return math.isfinite(tree)
+    return kind is str or kind is int or kind is bool or tree is None
+
+
 def _replaced(tree: Any, path: Path, value: Any) -> Any:
     """``tree`` with the value at ``path`` replaced: the containers on the way copied, the rest shared."""
     if not path:
@@ -193,6 +206,33 @@ class OneLineEdits:
         """Revisions built as edits so far."""
         self.indexed = 0
         """Indexes built so far."""
+
+    def export(self) -> dict[str, Any] | None:
+        """The last revision, its parse and its index as JSON values, for the next run (:meth:`restore`);
+        None when the parse holds anything JSON would not give back exactly (a date, a key that is not
+        a string, a float that is not finite, a string subclass)."""
+        if self._text is None or not _json_exact(self._tree):
+            return None
+        index = [[line, list(path)] for line, path in (self._index or {}).items()]
+        return {"text": self._text, "tree": self._tree, "index": index if self._index is not None else None}
+
+    def restore(self, saved: Any) -> None:
+        """Take back what :meth:`export` gave (ignored unless it has that shape)."""
+        if not isinstance(saved, dict) or not isinstance(saved.get("text"), str) or "tree" not in saved:
+            return
+        index = saved.get("index")
+        if index is not None:
+            if not isinstance(index, list) or not all(
+                isinstance(row, list)
+                and len(row) == 2
+                and type(row[0]) is int
+                and isinstance(row[1], list)
+                and all(type(step) in (str, int) for step in row[1])
+                for row in index
+            ):
+                return
+            index = {line: tuple(path) for line, path in index}
+        self._text, self._tree, self._index = saved["text"], saved["tree"], index
 
     def remember(self, text: str, tree: Any) -> None:
         """``tree`` is the whole-text parse of ``text`` (as plain values or located ones)."""

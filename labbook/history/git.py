@@ -113,6 +113,15 @@ class Repo:
                 walker.hide(sha)
         return [_commit(c) for c in walker]
 
+    def descends(self, sha: str, ancestor: str) -> bool:
+        """Whether ``ancestor`` is ``sha`` or reachable from it."""
+        if sha == ancestor:
+            return True
+        try:
+            return bool(self._repo.descendant_of(sha, ancestor))
+        except (KeyError, ValueError, pygit2.GitError):  # an id this repository does not have
+            return False
+
     def commit(self, sha: str) -> Commit:
         """One commit."""
         return _commit(self._repo[sha])

@@ -74,6 +74,13 @@ class Source:
                 where[subject] = path
         return facts, where
 
+    def remembered(self) -> dict[str, Any]:
+        """What this history would like the next run to start from (JSON values; see :meth:`recall`)."""
+        return {}
+
+    def recall(self, saved: Any) -> None:
+        """Start from what an earlier run's :meth:`remembered` gave (ignored when it is not usable)."""
+
     def recompose(
         self, old: dict[str, Any], facts: Facts, where: dict[str, str], parts: dict[str, Any], changed: list[str]
     ) -> tuple[Facts, dict[str, str]] | None:
@@ -118,6 +125,21 @@ class InventorySource(Source):
         revision of a file on, and costs twice a plain parse on the first); None: always cut."""
         self.renamed = False
         """Whether :meth:`prepare` found a rename."""
+
+    def remembered(self) -> dict[str, Any]:
+        """The last revision of each section parsed, with its parse: the next run's first revision of a
+        file is then usually an edit of it (:mod:`labbook.history.edits`), not a parse."""
+        out = {}
+        for section, parser in self._parsers.items():
+            saved = parser.edits.export()
+            if saved is not None:
+                out[section] = saved
+        return out
+
+    def recall(self, saved: Any) -> None:
+        if isinstance(saved, dict):
+            for section, parser in self._parsers.items():
+                parser.edits.restore(saved.get(section))
 
     def head_paths(self) -> dict[str, str]:
         """Where each section lives at ``HEAD``."""

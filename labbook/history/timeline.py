@@ -74,13 +74,17 @@ class Read:
 
     def facts_at(self, sha: str) -> Facts:
         """Every fact at a commit: read in this run, asked in an earlier one, or worked out from its files."""
+        state = self.states.get(sha)
+        if state is not None:
+            if sha != self.head:  # the head's state is kept with the cache's tips
+                self.asked.put(sha, state.facts)
+            return state.facts
         kept = self.asked.get(sha)
         if kept is not None:
             return kept
-        if sha not in self.states:
-            self.states[sha] = self.builder.recover(sha, self.records[sha].files)
-        self.asked.put(sha, self.states[sha].facts)
-        return self.states[sha].facts
+        state = self.states[sha] = self.builder.recover(sha, self.records[sha].files)
+        self.asked.put(sha, state.facts)
+        return state.facts
 
 
 def _status(origin: Origin, folder: Path, exc: NotARepo) -> RepoStatus:
@@ -111,18 +115,28 @@ def _read_one(
         new = repo.walk(head)
         source.prepare(new, head)
     cached = cached or cache_mod.Cached()
+    source.recall(cached.remembered)
     builder = Builder(source, boundary)
-    known: dict[str, State] = dict(cached.tips)
+    known: dict[str, State] = {}
+    for sha in {head, *(p for commit in new for p in commit.parents)} & cached.tips.keys():
+        state = cache_mod.tip_state(source, cached.tips[sha])  # only the heads this run builds on
+        if state is not None:
+            known[sha] = state
     kept = {sha: r.files for sha, r in cached.records.items() if r.files is not None}
     for rec in builder.run(new, known, kept):
         cached.records[rec.commit.sha] = rec
     asked = load_asked(asked_path(path) if use_cache else None, source.key())
     read = Read(source, builder, head, cached.records, known, asked)
-    reachable = read.ancestors(head)
-    cached.records = {s: r for s, r in cached.records.items() if s in reachable}
+    if not cached.heads or not repo.descends(head, cached.heads[-1]):
+        # commits may have gone out of the history (a rebase, a reset): keep only what HEAD reaches.
+        # Otherwise every cached record is reachable: they were all reachable from the last head.
+        reachable = read.ancestors(head)
+        cached.records = {s: r for s, r in cached.records.items() if s in reachable}
+        cached.warnings = [w for w in cached.warnings if w.commit in reachable]
+        cached.heads = [h for h in cached.heads if h in reachable]
     read.records = cached.records
-    cached.warnings = [w for w in cached.warnings if w.commit in reachable] + builder.warnings
-    cached.heads = [*[h for h in cached.heads if h != head and h in reachable][-(cache_mod.HEADS - 1) :], head]
+    cached.warnings = cached.warnings + builder.warnings
+    cached.heads = [*[h for h in cached.heads if h != head][-(cache_mod.HEADS - 1) :], head]
     cached.tips = {
         h: known[h] if h in known else cached.tips[h] for h in cached.heads if h in known or h in cached.tips
     }

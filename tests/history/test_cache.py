@@ -197,3 +197,58 @@ def test_facts_asked_of_a_commit_are_kept_for_the_next_run(scenario, cached, mon
         assert _again(scenario, cache).as_of(day, ["nvidia-device-plugin", "spark-a"]) == asked
         assert len(calls) == 1  # worked out again, and kept again
         kept.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_a_commit_that_left_the_history_leaves_the_warm_read(work, tmp_path) -> None:
+    """After a reset and a different commit (an amend, a rebase), the warm run is the cold run: the
+    commit that left is neither counted nor kept."""
+    from tests.history import lab
+
+    cache, inv = tmp_path / "cache", work.root / "inventory"
+    first = read_history(inv, cache_dir=cache)
+    work.git("reset", "-q", "--hard", "HEAD~1")
+    work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
+    work.commit("cilium 1.18.5 instead", "2025-12-08T09:00:00+01:00")
+    warm = read_history(inv, cache_dir=cache)
+    cold = read_history(inv, cache_dir=False)
+    assert warm.history.repos[0].parsed == 1
+    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    assert warm.history.repos[0].commits == cold.history.repos[0].commits == first.history.repos[0].commits
+    assert "fix, cilium 1.18.4" not in {c.commit.message for c in warm.history.changes}
+    _, log = _files(cache)
+    assert b"fix, cilium 1.18.4" not in log.read_bytes()  # the log was written again without it
+
+
+def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run_remembered(
+    work, tmp_path, monkeypatch
+) -> None:
+    """The snapshot keeps the last revision of each section and its parse: a warm run's bump is then
+    built from it without parsing YAML, and reads as a cold run does. A remembered block that is not
+    what a run writes is ignored."""
+    from labbook.history import chunks
+    from tests.history import lab
+
+    cache, inv = tmp_path / "cache", work.root / "inventory"
+    read_history(inv, cache_dir=cache)
+    snap, _ = _files(cache)
+    assert set(json.loads(snap.read_text(encoding="utf-8"))["remembered"]) == {"hardware", "platform", "rdma"}
+    work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
+    work.commit("cilium 1.18.5", "2025-12-21T09:00:00+01:00")
+    parsed: list[str] = []
+    real = chunks.parse
+    monkeypatch.setattr(chunks, "parse", lambda name, text, **kw: parsed.append(name) or real(name, text, **kw))
+    warm = read_history(inv, cache_dir=cache)
+    assert (warm.history.repos[0].parsed, parsed) == (1, [])
+    cold = read_history(inv, cache_dir=False)
+    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    assert warm.history.changes[0].after == "1.18.5"
+
+    doc = json.loads(snap.read_text(encoding="utf-8"))
+    doc["remembered"] = {"platform": {"text": 3, "tree": {}}, "rdma": {"text": "x", "tree": {}, "index": [["1", []]]}}
+    snap.write_text(json.dumps(doc), encoding="utf-8")
+    work.write("inventory/platform.yaml", lab.platform(cilium="1.18.6", plugin="0.18.0"))
+    work.commit("cilium 1.18.6", "2025-12-22T09:00:00+01:00")
+    parsed.clear()
+    warm = read_history(inv, cache_dir=cache)
+    assert parsed == ["inventory/platform.yaml"]  # parsed the ordinary way
+    assert warm.history.changes == read_history(inv, cache_dir=False).history.changes
