@@ -53,13 +53,13 @@ def _ref_links(refs: Iterable[str], inventory: Inventory | None, page: str) -> l
 
 
 def change_line(change: Change) -> str:
-    """``2025-12-01 · Cilium: cilium 1.18.3 → 1.18.4 · `abc1234` Author``.
+    """``2025-12-01 · Cilium: cilium 1.18.3 → 1.18.4 · abc1234 by Author``.
 
-    Plain text but for the commit id: a month of a busy lab has hundreds of these, and each inline
-    construct costs the builder's Markdown parser (``bench/site_history.py``); the links are once
-    per month, in :func:`changes_page`."""
+    Plain text: a month of a busy lab has hundreds of these, and each inline construct costs the
+    builder's Markdown parser (``bench/site_history.py``: the commit id as inline code was half of
+    the Changes page's Markdown time); the links are once per month, in :func:`changes_page`."""
     origin = " (Flux)" if change.origin == "flux" else ""
-    return f"{_when(change)} · {md(change.summary)} · `{change.commit.short}` {md(change.commit.author)}{origin}"
+    return f"{_when(change)} · {md(change.summary)} · {change.commit.short} by {md(change.commit.author)}{origin}"
 
 
 def _month_entries(journal: Journal | None, year: int, month: int, drafts: bool) -> list[JournalEntry]:
