@@ -40,13 +40,22 @@ class Asked:
     """The history (:meth:`~labbook.history.sources.Source.key`)."""
     facts: dict[str, Facts] = field(default_factory=dict)
     """``{commit: facts}``, oldest asked first."""
+    loaded: bool = True
+    """Whether :attr:`facts` holds the file's (else it is read on the first question)."""
+
+    def _load(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            self.facts = {**_read(self.path, self.key), **self.facts}
 
     def get(self, sha: str) -> Facts | None:
         """The facts at ``sha`` from an earlier run, or None."""
+        self._load()
         return self.facts.get(sha)
 
     def put(self, sha: str, facts: Facts) -> None:
         """Keep the facts at ``sha`` (and write the file, when there is one)."""
+        self._load()
         self.facts[sha] = facts
         while len(self.facts) > LIMIT:
             del self.facts[next(iter(self.facts))]
@@ -61,13 +70,18 @@ def asked_path(cache_file: Path) -> Path:
 
 
 def load_asked(path: Path | None, key: str) -> Asked:
-    """The answers kept at ``path`` for the history ``key`` (none when absent, unreadable or not this one's)."""
+    """The answers kept at ``path`` for the history ``key`` (none when absent, unreadable or not this
+    one's), read when first asked: a run that asks nothing does not read the file."""
+    return Asked(path, key, loaded=path is None)
+
+
+def _read(path: Path | None, key: str) -> dict[str, Facts]:
     if path is None:
-        return Asked(None, key)
+        return {}
     try:
         found = _Asked.model_validate_json(path.read_bytes())
     except (OSError, ValueError, ValidationError):
-        return Asked(path, key)
+        return {}
     if (found.format, found.labbook, found.key) != (FORMAT, __version__, key):
-        return Asked(path, key)
-    return Asked(path, key, dict(found.facts))
+        return {}
+    return dict(found.facts)
