@@ -66,6 +66,7 @@ INDEX_COST = 16
 """What indexing a revision costs, in revisions parsed the ordinary way (composing ``platform.yaml``
 takes about 16 times as long as a chunked parse of one of its revisions)."""
 _MERGE = "tag:yaml.org,2002:merge"
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _NO_VALUE = object()
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 """Line breaks for YAML besides ``\\n``: with any of them, YAML's line numbers are not the text's."""
@@ -89,7 +90,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 class _Shared(Exception):
-    """A node reached twice (an alias), or a merge key: one line would be two places in the tree."""
+    """A node reached twice (an alias), or a merge key: one line would be two places in the tree; or a
+    collection the loader does not build as a dict or a list (``!!omap``, ``!!pairs``, ``!!set``)."""
 
 
 def _leaves(node: yaml.Node, path: Path, out: dict[int, tuple[Path, int, str]], seen: set[int]) -> None:
@@ -97,6 +99,8 @@ def _leaves(node: yaml.Node, path: Path, out: dict[int, tuple[Path, int, str]], 
     if id(node) in seen:
         raise _Shared
     seen.add(id(node))
+    if node.tag != {yaml.MappingNode: _MAP, yaml.SequenceNode: _SEQ}.get(type(node), node.tag):
+        raise _Shared  # tuples or a set in the tree: no path into them, nor through them to an alias
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -117,8 +121,8 @@ def _leaves(node: yaml.Node, path: Path, out: dict[int, tuple[Path, int, str]], 
 
 def _index(text: str) -> dict[int, Path]:
     """``{line number: path}`` of the lines that are one simple ``key: value`` of the document (see the
-    module docstring); empty when the text does not compose, or has aliases, merge keys or line breaks
-    other than ``\\n``."""
+    module docstring); empty when the text does not compose, or has aliases, merge keys, ``!!omap``,
+    ``!!pairs`` or ``!!set`` collections, or line breaks other than ``\\n``."""
     if any(b in text for b in _OTHER_BREAKS):
         return {}
     loader = _Composer(text)
