@@ -71,6 +71,9 @@ CASES = [
     "a:\n  - b: |\n      text\n\n      more\n    c: >-\n      folded\n",
     "a:\n  b: 1\r\n  c: 2\r\n",  # CRLF: parsed whole
     "a:\n  - b: 1\n    b: 2\n",  # a key repeated in an item
+    "\n\ufeffk0: 1\nk1: 2\n",  # a byte order mark starting a later line: libyaml counts its column
+    "a: 1\n\ufeffb: 2\n",
+    "\ufeffa: 1\nb: 2\n",
 ]
 
 
