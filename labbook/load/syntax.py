@@ -79,7 +79,8 @@ def _no_colon(e: _Error):
         return None
     mark = e.ctx or e.at
     text = e.line(mark)
-    above = next((e.lines[i] for i in range((mark[0] if mark else 1) - 2, -1, -1) if e.lines[i].strip()), "")
+    last = min(mark[0] if mark else 1, len(e.lines) + 1) - 2  # lone \r breaks: libyaml's lines outnumber ours
+    above = next((e.lines[i] for i in range(last, -1, -1) if e.lines[i].strip()), "")
     indent = len(text) - len(text.lstrip())
     if above.lstrip().startswith("- ") and len(above) - len(above.lstrip()) == indent:
         hint = f"write '- {text.strip()}', like the item above"

@@ -97,6 +97,12 @@ BAD = [
         "list item); hint: check the indentation against the lines above; a value that goes on must be indented further",
     ),
     (
+        "line-without-colon-after-lone-crs",
+        "a: 1\r\rb",
+        "f.yaml:3:1: a line that is neither 'key: value' nor '- item' (expected a ':' after the key, or '- ' before a "
+        "list item); hint: check the indentation against the lines above; a value that goes on must be indented further",
+    ),
+    (
         "list-misaligned",
         "a:\n  - b\n  -c: d\n",
         "f.yaml:3:3: this line is not aligned with the list items above it (expected '- ' at the list's indentation); "
