@@ -52,7 +52,12 @@ from labbook.history.edits import OneLineEdits
 from labbook.load.yaml import LoadError, parse, plain_str
 
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
-_BARE_KEY = re.compile(rf"({_KEY}):[ \t]*(#.*)?$", re.MULTILINE)
+_COMMENT = "#[\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
+"""A comment of characters libyaml accepts (the text has no line break other than ``\\n``)."""
+_BARE_KEY = re.compile(rf"({_KEY}):(?:[ \t]+(?:{_COMMENT})?)?$", re.MULTILINE)
+_GAP = re.compile(rf"(?: *(?:{_COMMENT})?\n)*")
+"""Blank and comment lines a cut leaves out of every piece: no tab before their text (libyaml refuses one
+there), no character it refuses."""
 _ITEM = re.compile(r"( *)-(?:[ \t]|$)", re.MULTILINE)
 _DASH_KEY = re.compile(rf"( *)-( +){_KEY}:(?:[ \t]|$)", re.MULTILINE)
 """An item whose value is a block mapping starting on the ``-`` line."""
@@ -122,7 +127,7 @@ def _items(body: str, indent: int) -> list[str] | None:
     if not starts or not all(_ITEM.match(body, s) for s in starts):
         return None
     first = _CONTENT.search(body)
-    if first is None or first.start() < starts[0]:
+    if first is None or first.start() < starts[0] or not _GAP.fullmatch(body, 1, starts[0]):
         return None
     return _cut(body, starts)[1:]
 
@@ -183,7 +188,7 @@ class ChunkedParser:
         head = _CONTENT.search(text)
         end = text.find("\n", head.start()) if head else -1
         key = _BARE_KEY.match(text, head.end() - 1, end) if head and end >= 0 else None
-        if key is None or not plain_str(key.group(1)):
+        if key is None or not plain_str(key.group(1)) or not _GAP.fullmatch(text, 0, head.start()):
             return None
         body = text[end:]
         first = _CONTENT.search(body, 1)

@@ -74,6 +74,17 @@ CASES = [
     "\n\ufeffk0: 1\nk1: 2\n",  # a byte order mark starting a later line: libyaml counts its column
     "a: 1\n\ufeffb: 2\n",
     "\ufeffa: 1\nb: 2\n",
+    # what a cut leaves out of every piece (the lines before a key, the key line's comment) is checked
+    "a:#c\n  b: 1\n",  # no blank before '#': the line is the scalar 'a:#c', not a key
+    "x: 1\na:#c\n  - 1\n",
+    "a:\n  - b: 1\n    c:#x\n      d: 2\n",
+    "\t# c\na:\n  b: 1\n",  # a tab before a comment
+    "a:\n\t# c\n  b:\n    c: 1\n",
+    "a:\n\n\t\n  - x\n",  # a tab on a blank line
+    "# \x07\na:\n  b: 1\n",  # a control character in a comment
+    "a: # c\x7f\n  b: 1\n",
+    "a:\n  # \ufffe\n  b:\n    c: 1\n",
+    "# é → ok\na:\t# c\n\n  # d\n  b:\n    - 1\n",
 ]
 
 
