@@ -26,7 +26,7 @@ A piece that does not fit these shapes is parsed on its own, as a whole. Anythin
 that could make a cut change the meaning falls back to parsing the whole text:
 directives or document markers, a root that is not a block mapping, a line break
 other than ``\\n`` (``\\r``, and the YAML 1.1 breaks ``\\x85``, ``\\u2028``,
-``\\u2029``), a byte order mark after the first character, any anchor (an alias
+``\\u2029``), a byte order mark, any anchor (an alias
 to another piece's anchor, or an anchor defined twice, which pieces parsed apart
 would hide), a key repeated across pieces, or any piece that does not parse on
 its own. The result is then exactly what :func:`~labbook.load.yaml.parse` returns
@@ -90,10 +90,10 @@ def _key_line(indent: int) -> re.Pattern[str]:
 
 
 def _whole_only(text: str) -> bool:
-    """Whether the text must be parsed whole: line breaks other than ``\\n``, a byte order mark after the
-    start (libyaml skips one at the start of a line but counts its column), directives or document
-    markers, or an anchor anywhere."""
-    if "\r" in text or (not text.isascii() and (text.find("\ufeff", 1) >= 0 or any(b in text for b in _BREAKS))):
+    """Whether the text must be parsed whole: line breaks other than ``\\n``, a byte order mark (libyaml
+    skips one at the start of a line but counts its column; ``decode`` has removed the one that starts a
+    file), directives or document markers, or an anchor anywhere."""
+    if "\r" in text or (not text.isascii() and ("\ufeff" in text or any(b in text for b in _BREAKS))):
         return True
     if text.startswith(("%", "---", "...")) or _MARKER.search(text):
         return True

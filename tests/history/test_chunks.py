@@ -74,6 +74,7 @@ CASES = [
     "\n\ufeffk0: 1\nk1: 2\n",  # a byte order mark starting a later line: libyaml counts its column
     "a: 1\n\ufeffb: 2\n",
     "\ufeffa: 1\nb: 2\n",
+    "\ufeff\n k1: 1\nk2: 2\n",  # a BOM first, then a mapping that is not at column 0
     # what a cut leaves out of every piece (the lines before a key, the key line's comment) is checked
     "a:#c\n  b: 1\n",  # no blank before '#': the line is the scalar 'a:#c', not a key
     "x: 1\na:#c\n  - 1\n",
