@@ -94,8 +94,9 @@ class _Shared(Exception):
     collection the loader does not build as a dict or a list (``!!omap``, ``!!pairs``, ``!!set``)."""
 
 
-def _leaves(node: yaml.Node, path: Path, out: dict[int, tuple[Path, int, str]], seen: set[int]) -> None:
-    """Every mapping value that is a scalar on its plain key's line: ``{line: (path, column, key)}``."""
+def _leaves(node: yaml.Node, path: Path | None, out: dict[int, tuple[Path, int, str]], seen: set[int]) -> None:
+    """Every mapping value that is a scalar on its plain key's line: ``{line: (path, column, key)}``
+    (``path`` None: under a key that is not a plain string, walked only to find aliases and merge keys)."""
     if id(node) in seen:
         raise _Shared
     seen.add(id(node))
@@ -106,17 +107,19 @@ def _leaves(node: yaml.Node, path: Path, out: dict[int, tuple[Path, int, str]], 
             if key_node.tag == _MERGE:
                 raise _Shared
             key = key_node.value
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.style or not plain_str(key):
-                continue  # a key that is not a plain string: no path through it (its lines are not edits)
+            if path is None or not isinstance(key_node, yaml.ScalarNode) or key_node.style or not plain_str(key):
+                inner = None  # a key that is not a plain string: no path through it (its lines are not edits)
+            else:
+                inner = (*path, key)
             if isinstance(value_node, yaml.ScalarNode):
                 line = key_node.start_mark.line
-                if value_node.start_mark.line == line == value_node.end_mark.line:
-                    out[line + 1] = ((*path, key), key_node.start_mark.column + 1, key)
+                if inner is not None and value_node.start_mark.line == line == value_node.end_mark.line:
+                    out[line + 1] = (inner, key_node.start_mark.column + 1, key)
             else:
-                _leaves(value_node, (*path, key), out, seen)
+                _leaves(value_node, inner, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _leaves(item, (*path, i), out, seen)
+            _leaves(item, None if path is None else (*path, i), out, seen)
 
 
 def _index(text: str) -> dict[int, Path]:
