@@ -1,17 +1,15 @@
 """A revision built from the previous one by edits.py is exactly the whole-text parse, or is not built at all.
 
-Every revision is fed three ways: to a :class:`OneLineEdits` that keeps its index across a sequence and builds
-one whenever asked (``INDEX_COST`` 0, so a stale index would show), to a fresh one that remembers only the
-previous revision's whole-text parse, and to :class:`ChunkedParser` as the history reads it (the real budget,
-errors included). Whatever ``edited`` returns must equal :func:`labbook.load.yaml.parse` of the whole text
-(``==`` and the same type at every leaf), and it must return None when that parse fails.
+Whatever ``OneLineEdits.edited`` returns must equal :func:`labbook.load.yaml.parse` of the whole new text
+(``==`` and the same type at every leaf; a LocatedDict is a dict), and it must return None when that parse
+fails: over random sequences of edits of the real inventory and of generated documents (``edit_sequences.py``
+feeds every revision three ways), on hand-written look-alike lines, and on the plain edits it exists for. The
+``taken``/``indexed`` counters behave as documented.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,188 +20,33 @@ from labbook.history.chunks import ChunkedParser
 from labbook.history.edits import INDEX_COST, OneLineEdits
 from labbook.load.yaml import LoadError, parse
 from tests.conftest import ROOT
+from tests.history.edit_sequences import (
+    COMMENTS,
+    GOOD,
+    KV,
+    Drivers,
+    assert_same_tree,
+    document,
+    dressed,
+    sequence,
+    whole,
+)
 
 INVENTORY = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "inventory").glob("*.yaml"))}
 
 
-def assert_same_tree(got: Any, want: Any, path: tuple = ()) -> None:
-    """Equal as plain values, with the same type at every leaf (a LocatedDict is a dict)."""
-    if isinstance(want, dict):
-        assert isinstance(got, dict), path
-        assert {(type(k), k) for k in got} == {(type(k), k) for k in want}, path
-        for key in want:
-            assert_same_tree(got[key], want[key], (*path, key))
-    elif isinstance(want, list | tuple):
-        assert isinstance(got, list | tuple) and (type(got) is tuple) == (type(want) is tuple), path
-        assert len(got) == len(want), path
-        for i, (a, b) in enumerate(zip(got, want, strict=True)):
-            assert_same_tree(a, b, (*path, i))
-    else:
-        assert type(got) is type(want) and got == want, (path, got, want)
-
-
-def whole(text: str) -> Any:
-    """The whole-text parse, or its LoadError."""
-    try:
-        return parse("f.yaml", text)
-    except LoadError as exc:
-        return exc
-
-
-def check(got: Any, want: Any) -> None:
-    """What ``edited`` returned is None, or the whole-text parse (which then did not fail)."""
-    if got is not None:
-        assert not isinstance(want, LoadError), f"edited gave a tree where the parse fails: {want}"
-        assert_same_tree(got, want)
-
-
-class Drivers:
-    """One sequence of revisions through the three ways edits.py is reached."""
-
-    def __init__(self) -> None:
-        self.eager = OneLineEdits()
-        self.previous: tuple[str, Any] | None = None
-        self.parser = ChunkedParser()
-
-    def feed(self, text: str) -> bool:
-        """Check one revision every way; whether the eager one built it as an edit."""
-        want = whole(text)
-        with mock.patch.object(edits_module, "INDEX_COST", 0):  # an index whenever one is wanted
-            got = self.eager.edited(text)
-        check(got, want)
-        if got is None and not isinstance(want, LoadError):
-            self.eager.remember(text, want)
-        if self.previous is not None:  # the first index is free
-            fresh = OneLineEdits()
-            fresh.remember(*self.previous)
-            check(fresh.edited(text), want)
-        if not isinstance(want, LoadError):
-            self.previous = (text, want)
-        try:
-            tree = self.parser.parse("f.yaml", text)
-        except LoadError as exc:
-            assert isinstance(want, LoadError) and str(exc.problem) == str(want.problem)
-        else:
-            assert not isinstance(want, LoadError), f"the parser gave a tree where the parse fails: {want}"
-            assert_same_tree(tree, want)
-        return got is not None
-
-
-# Values an edit puts on a `key: value` line: mostly what edits.py should take, some that must stop it.
-GOOD = ["1.18.5", "v2", "x", "'q'", '"d"', "''", "8", "0", "017", "0x1F", "1.5", "1.", "1e3", "1.0e+3"]
-GOOD += ["on", "yes", "Off", "true", "null", "Null", "2025-01-01", "2025-02-30", "2025-1-1", "a.b/c+d-e"]
-ODD = ["~", "a:b", "a: b", "[a]", "{a: 1}", "&x a", "*x", "!!str 1", "a#b", "'it''s'", '"a\\tb"', "|", ">-"]
-ODD += ["-", "- a", "? a", "a\tb", "\x07", "x\x85y", "x\u2028y", "\ufeffx", "", " ", "é", "a b", "'a", '"a']
-COMMENTS = ["", "", "", " # c", "  # bump: x", "\t# t", " #x", " # c\x85d: 1", " # c\rd: 1", " # \u2028"]
-KEYS = ["a", "b", "version", "id", "name", "on", "null", "k", "<<", "'a'"]
-LINES = ["", "# c", "x: 1", "  y: 2", "- z", "version: 9", "  # c", "...", "---", "  more"]
-RAW = ["\r", "\x85", "\u2028", "\u2029", "\t", "\x07", "\ufeff", "#", ":", "'", '"', " ", "\n", "&", "*"]
-_KV = re.compile(r"^(\s*(?:- )?[^\s:#'\"][^:#]*?):(?: (.*))?$")
-"""A line that looks like ``key: value`` (or ``key:``), perhaps as an item, wherever it is in the document."""
-
-_value = st.sampled_from(GOOD * 3 + ODD)
-
-
-def _step(data: st.DataObject, text: str) -> str:
-    """One revision after ``text``: values changed on one or several lines, or a line added, removed, renamed,
-    re-indented, or a character put anywhere."""
-    lines = text.split("\n")
-    kvs = [i for i, line in enumerate(lines) if _KV.match(line)]
-    kind = data.draw(st.sampled_from(["value"] * 6 + ["values"] * 2 + ["insert", "delete", "rename", "indent", "raw"]))
-    if kind in ("value", "values", "rename") and kvs:
-        count = 1 if kind != "values" else data.draw(st.integers(1, min(3, len(kvs))))
-        for i in data.draw(st.lists(st.sampled_from(kvs), min_size=count, max_size=count, unique=True)):
-            m = _KV.match(lines[i])
-            if kind == "rename":
-                lines[i] = re.sub(r"[^\s-][^:]*:", lambda _: f"{data.draw(st.sampled_from(KEYS))}:", lines[i], count=1)
-            else:
-                lines[i] = f"{m.group(1)}: {data.draw(_value)}{data.draw(st.sampled_from(COMMENTS))}"
-    elif kind == "insert":
-        lines.insert(data.draw(st.integers(0, len(lines))), data.draw(st.sampled_from(LINES)))
-    elif kind == "delete" and len(lines) > 1:
-        del lines[data.draw(st.integers(0, len(lines) - 1))]
-    elif kind == "indent":
-        i = data.draw(st.integers(0, len(lines) - 1))
-        lines[i] = lines[i][1:] if data.draw(st.booleans()) and lines[i].startswith(" ") else " " + lines[i]
-    else:
-        at = data.draw(st.integers(0, len(text)))
-        return text[:at] + data.draw(st.sampled_from(RAW)) + text[at:]
-    return "\n".join(lines)
-
-
-# Generated documents: blocks where a `key: value` line is a mapping leaf, and blocks where it only looks like one.
-BLOCKS = [
-    "%k: %v",
-    "%k: %v # c",
-    "%k:\n  a: %v\n  b: %v",
-    "%k:\n  - a: %v\n    b: %v\n  - %v",
-    "%k:\n- a: %v\n  b: %v",
-    "%k: |\n  a: %v\n  b: %v",
-    "%k: >-\n  a: %v\n\n  b: %v",
-    "%k: [\n  a: %v\n  ]",
-    "%k: {\n  a: %v\n  , b: %v\n  }",
-    '%k: "s\n  a: %v\n  e"',
-    "%k: 's\n  a: %v\n  e'",
-    "%k: %v\n  more",
-    "%k: &%k\n  a: %v\n%kx: *%k",
-    "%k: &%k\n  a: %v\n%kx:\n  <<: *%k\n  b: %v",
-    "%k: !!omap\n  - a:\n      b: %v",
-    "%k: !!pairs\n  - a:\n      b: %v",
-    "%k: !!set\n  a: %v",
-    "on:\n  a: %v",
-    "%k:\n  null: %v\n  yes: %v",
-    "# c: %v",
-    "",
-]
-
-
-@st.composite
-def _document(draw) -> str:
-    blocks = []
-    for n in range(draw(st.integers(1, 6))):
-        block = draw(st.sampled_from(BLOCKS)).replace("%k", f"k{n}")
-        blocks.append(re.sub("%v", lambda _: draw(st.sampled_from(GOOD)), block))
-    text = "\n".join(blocks) + "\n"
-    if draw(st.booleans()):
-        text = "top:\n" + "".join(f"  {line}\n" if line else "\n" for line in text.split("\n")[:-1])
-    return draw(st.sampled_from(["", "", "---\n", "--- # c\n", "%YAML 1.1\n---\n", "\ufeff"])) + text
-
-
-def _dressed(draw, text: str) -> str:
-    """The text as it is, or with CRLF, no final line break, or a document end marker."""
-    how = draw(st.sampled_from(["as is"] * 5 + ["crlf", "no final break", "end marker"]))
-    if how == "crlf":
-        return text.replace("\n", "\r\n")
-    if how == "no final break":
-        return text.rstrip("\n")
-    return text + "...\n" if how == "end marker" else text
-
-
-def _sequence(data: st.DataObject, text: str) -> int:
-    """Feed ``text`` and up to eight revisions after it; how many the eager driver built as edits."""
-    drivers, taken = Drivers(), 0
-    drivers.feed(text)
-    for _ in range(data.draw(st.integers(1, 8))):
-        text = _step(data, text)
-        taken += drivers.feed(text)
-    return taken
-
-
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@_SETTINGS
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(INVENTORY)), st.data())
 def test_random_edit_sequences_on_the_real_inventory(name: str, data: st.DataObject) -> None:
     """Any sequence of edits of a real inventory file: every edit built is the whole-text parse."""
-    _sequence(data, _dressed(data.draw, INVENTORY[name]))
+    sequence(data, dressed(data.draw, INVENTORY[name]))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_document(), st.data())
+@given(document(), st.data())
 def test_random_edit_sequences_on_generated_documents(text: str, data: st.DataObject) -> None:
     """Any sequence of edits of a document full of look-alike lines: every edit built is the whole-text parse."""
-    _sequence(data, _dressed(data.draw, text))
+    sequence(data, dressed(data.draw, text))
 
 
 @pytest.mark.parametrize("name", sorted(INVENTORY))
@@ -212,7 +55,7 @@ def test_every_value_line_of_the_real_inventory_in_turn(name: str) -> None:
     drivers, lines, taken, leaves = Drivers(), INVENTORY[name].split("\n"), 0, 0
     drivers.feed(INVENTORY[name])
     for i, line in enumerate(lines):
-        m = _KV.match(line)
+        m = KV.match(line)
         edited = m and m.group(2) and f"{m.group(1)}: {GOOD[i % len(GOOD)]}{COMMENTS[i % 5]}"
         if not edited or edited == line:
             continue
@@ -243,10 +86,16 @@ TRAPS = {
     "!!omap": ("o: !!omap\n  - k:\n      j: 1\n", "o: !!omap\n  - k:\n      j: 2\n"),
     "!!pairs": ("o: !!pairs\n  - k:\n      j: 1\n", "o: !!pairs\n  - k:\n      j: 2\n"),
     "!!set": ("s: !!set\n  k: 1\n", "s: !!set\n  k: 2\n"),
-    "!!omap holding an anchor": ("o: !!omap\n  - k: &x\n      a: 1\nb: *x\n", "o: !!omap\n  - k: &x\n      a: 2\nb: *x\n"),
+    "!!omap holding an anchor": (
+        "o: !!omap\n  - k: &x\n      a: 1\nb: *x\n",
+        "o: !!omap\n  - k: &x\n      a: 2\nb: *x\n",
+    ),
     "alias of a mapping under key on": ("on: &x\n  a: 1\nb: *x\n", "on: &x\n  a: 2\nb: *x\n"),
     "alias of a mapping under a quoted key": ("'k': &x\n  a: 1\nb: *x\n", "'k': &x\n  a: 2\nb: *x\n"),
-    "alias of an item under key null": ("null:\n  - &x\n    a: 1\n    c: 2\nb: *x\n", "null:\n  - &x\n    a: 3\n    c: 2\nb: *x\n"),
+    "alias of an item under key null": (
+        "null:\n  - &x\n    a: 1\n    c: 2\nb: *x\n",
+        "null:\n  - &x\n    a: 3\n    c: 2\nb: *x\n",
+    ),
     "duplicate key made by a rename": ("a: 1\nb: 2\n", "a: 1\na: 2\n"),
     "duplicate key made by a rename, nested": ("m:\n  a: 1\n  b: 2\n", "m:\n  a: 1\n  a: 1\n"),
     "document markers": ("---\na: 1\n...\n", "---\na: 2\n...\n"),
@@ -318,7 +167,11 @@ TAKEN = {
     "to a date that is not one": ("a: x\n", "a: 2025-02-30\n", {"a": parse("d", "d: 2025-02-30")["d"]}),
     "with a comment": ("a: x # c\n", "a: y  # d: e\n", {"a": "y"}),
     "in a flow mapping": ("a: {\n  k: v\n  }\n", "a: {\n  k: 1\n  }\n", {"a": {"k": 1}}),
-    "several lines": ("a: 1\nb:\n  - c: 2\n    d: 3\n", "a: 2\nb:\n  - c: 2\n    d: x\n", {"a": 2, "b": [{"c": 2, "d": "x"}]}),
+    "several lines": (
+        "a: 1\nb:\n  - c: 2\n    d: 3\n",
+        "a: 2\nb:\n  - c: 2\n    d: x\n",
+        {"a": 2, "b": [{"c": 2, "d": "x"}]},
+    ),
     "no final line break": ("a: 1\nb: 2", "a: 1\nb: 3", {"a": 1, "b": 3}),
 }
 
@@ -361,9 +214,10 @@ def test_a_run_of_bumps_builds_one_index_and_parses_nothing() -> None:
 
 def test_index_builds_stay_bounded_when_the_structure_keeps_changing() -> None:
     """A line added before every bump: indexes cost at most what parsing every revision would (plus the free one)."""
-    parser, fed = ChunkedParser(), 0
-    for i, text in enumerate(_bumps(100)):
-        for revision in (f"# revision {i}\n" * (i % 2 + 1) + text, f"# revision {i}\n" * (i % 2 + 1) + _bumps(101)[i + 1]):
+    parser, fed, bumps = ChunkedParser(), 0, _bumps(101)
+    for i in range(100):
+        prefix = f"# revision {i}\n" * (i % 2 + 1)  # one line more or less than the revision before
+        for revision in (prefix + bumps[i], prefix + bumps[i + 1]):
             assert_same_tree(parser.parse("platform.yaml", revision), parse("f.yaml", revision))
             fed += 1
     edits = parser.edits
