@@ -1,14 +1,16 @@
-"""Sequences of revisions fed to edits.py three ways, and the edits and documents that make them.
+"""Sequences of revisions fed to edits.py four ways, and the edits and documents that make them.
 
 A :class:`Drivers` checks each revision against :func:`labbook.load.yaml.parse` of the whole text through a
 :class:`OneLineEdits` that keeps its index across the sequence and builds one whenever asked (``INDEX_COST``
-0, so a stale index would show), a fresh one that remembers only the previous revision's whole-text parse,
-and :class:`ChunkedParser` as the history reads it (the real budget, errors included). ``test_edits.py``
-uses them.
+0, so a stale index would show), one restored from what that one exported (through JSON, as the history
+cache keeps it), a fresh one that remembers only the previous revision's whole-text parse, and
+:class:`ChunkedParser` as the history reads it (the real budget, errors included). ``test_edits.py`` uses
+them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from unittest import mock
@@ -53,7 +55,7 @@ def check(got: Any, want: Any) -> None:
 
 
 class Drivers:
-    """One sequence of revisions through the three ways edits.py is reached."""
+    """One sequence of revisions through the four ways edits.py is reached."""
 
     def __init__(self) -> None:
         self.eager = OneLineEdits()
@@ -63,6 +65,11 @@ class Drivers:
     def feed(self, text: str) -> bool:
         """Check one revision every way; whether the eager one built it as an edit."""
         want = whole(text)
+        saved = self.eager.export()
+        if saved is not None:  # the next run, starting from what this one saved
+            restored = OneLineEdits()
+            restored.restore(json.loads(json.dumps(saved)))
+            check(restored.edited(text), want)
         with mock.patch.object(edits_module, "INDEX_COST", 0):  # an index whenever one is wanted
             got = self.eager.edited(text)
         check(got, want)

@@ -3,7 +3,7 @@
 Whatever ``OneLineEdits.edited`` returns must equal :func:`labbook.load.yaml.parse` of the whole new text
 (``==`` and the same type at every leaf; a LocatedDict is a dict), and it must return None when that parse
 fails: over random sequences of edits of the real inventory and of generated documents (``edit_sequences.py``
-feeds every revision three ways), on hand-written look-alike lines, and on the plain edits it exists for. The
+feeds every revision four ways), on hand-written look-alike lines, and on the plain edits it exists for. The
 ``taken``/``indexed`` counters behave as documented.
 """
 
