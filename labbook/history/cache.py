@@ -10,8 +10,10 @@ of Git):
   only when commits went out of the history (a rebase, an amend) or when it is
   first written.
 - ``….json``: the :class:`Snapshot` of the last run, written after the log: the heads
-  read and their states, the warnings, and how many bytes of the log it vouches
-  for, with their CRC-32.
+  read and their states, the warnings, what the source remembers for the next
+  run (the inventory: the last revision of each file and its parse, so that a new
+  commit's bump is an edit of it, :mod:`labbook.history.edits`), and how many
+  bytes of the log it vouches for, with their CRC-32.
 
 A reader takes the log only up to the length the snapshot names, and only if the
 CRC matches: an append cut short, or a snapshot and a log written by two runs at
@@ -41,7 +43,7 @@ from labbook.history.build import Record, State
 from labbook.history.sources import Source
 from labbook.models.history import HistoryWarning
 
-FORMAT = 4
+FORMAT = 5
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4

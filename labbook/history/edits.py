@@ -1,38 +1,43 @@
-"""A revision that differs from the one before by one scalar on one line, parsed without parsing.
+"""A revision that differs from the one before only in scalar values, line for line, built without parsing.
 
-Most commits to an inventory or a Flux repository edit one line: ``version: 1.18.4``
-becomes ``version: 1.18.5``. :class:`OneLineEdits` recognises that case and builds
-the new document from the previous revision's parsed document with that one value
-replaced (the containers on the way to it copied, every other object shared), so
-a chart bump costs a text comparison, not a parse.
+Most commits to an inventory edit one line: ``version: 1.18.4`` becomes
+``version: 1.18.5``. :class:`OneLineEdits` recognises such revisions and builds
+the new document from the previous revision's parsed document with those values
+replaced (the containers on the way to each copied, every other object shared),
+so a chart bump costs a text comparison, not a parse.
 
 What makes the shortcut exact, and what is checked before taking it:
 
-- the two texts differ on exactly one line, at the same line number (a common
-  prefix and a common suffix, compared in C by slices; the rest of both texts is
-  the same);
-- on both revisions that line is ``<indent><key>: <value>`` (an optional comment
-  after it), with the same indent and the same key; the value is a plain scalar
-  of letters, digits and ``._/+-`` (a first letter or digit) or such characters in
-  single or double quotes, so no escape, no flow indicator, no anchor, no tag, no
-  ``:`` and no ``#`` can be in it;
-- in the *previous* revision's whole-text parse (:func:`~labbook.load.yaml.parse`,
-  the located loader), that line holds a mapping key whose value starts on the
-  same line, at that key and indent, and whose value is exactly what the line's
-  value text alone gives (so the scalar ends on that line: a plain scalar that
-  went on to the next line would be folded into a different value). This index
-  from line to path is built once per document structure and stays valid while
-  only such values change (line numbers, keys and containers stay as they are);
-- the new value is typed by the same loader (``1.18.5`` a string, ``8`` an
+- the two texts have the same lines but for some that changed in place (a
+  common prefix and a common suffix found in C by slices; between them, the same
+  number of lines in both);
+- each changed line is ``<indent><key>: <value>`` (an optional comment after it)
+  on both revisions, with the same indent and the same key, and only printable
+  characters; the value is a plain scalar of letters, digits and ``._/+-`` (a
+  first letter or digit) or such characters in single or double quotes, so no
+  escape, no flow indicator, no anchor, no tag, no ``:`` and no ``#`` can be in
+  it;
+- in the *previous* revision's document (composed by libyaml, the parser the
+  located loader uses), each such line holds a mapping key with a plain string
+  key, whose scalar value starts and ends on that line (so a value that goes on
+  to the next line is never one). This index from line to path is built once per
+  document structure and stays valid while only such values change (line
+  numbers, keys and containers stay as they are). A document with an alias, a
+  merge key, an ``!!omap``/``!!pairs``/``!!set`` collection or a line break other
+  than ``\\n`` has no index: one line could be two places in the tree;
+- each new value is typed by the same loader (``1.18.5`` a string, ``8`` an
   integer, ``2025-01-01`` a date), from the value text alone.
 
-Everything around the edited line is the same text, and what the line's own
+Everything around the edited values is the same text, and what a line's own
 tokens are does not depend on the scalar's characters (all of them plain-safe), so
-the whole-text parse of the new revision is the previous one with that value
-replaced. Anything else (two lines changed, a line added, a key renamed, a value
-with other characters, a line that is not a key of the parse) is not an edit
-here, and the caller parses the text its own way. ``tests/history/test_edits.py``
-checks the result against the whole-text parse over sequences of random edits.
+the whole-text parse of the new revision is the previous one with those values
+replaced. Anything else (a line added or removed, a key renamed, a value with
+other characters, a line that is not a key of the document) is not an edit here,
+and the caller parses the text its own way. An index costs about
+:data:`INDEX_COST` ordinary parses, so a history whose structure keeps changing
+builds one only as often as edits pay for it. ``tests/history/test_edits.py``
+checks the result against the whole-text parse over sequences of random edits
+and against look-alike lines (``tests/history/README.md``).
 """
 
 from __future__ import annotations
@@ -83,10 +88,6 @@ def _scalar(text: str) -> Any:
         return parse("<value>", f"v: {text}\n")["v"]
     except LoadError:  # pragma: no cover - every text _LINE admits parses
         return _NO_VALUE
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
 
 
 class _Shared(Exception):
@@ -272,7 +273,7 @@ class OneLineEdits:
                 return None  # not the same key, or characters the parser would refuse (or take as a break)
             edits.append((offset, new.group(3)))
         if self._index is None:
-            self._budget += 1
+            self._budget = min(self._budget + 1, INDEX_COST)
             if self._budget < INDEX_COST:
                 return None
             self._budget -= INDEX_COST
@@ -288,5 +289,5 @@ class OneLineEdits:
             tree = _replaced(tree, path, value)
         self._text, self._tree = text, tree
         self.taken += 1
-        self._budget += 1
+        self._budget = min(self._budget + 1, INDEX_COST)  # paid for the next index, and no more
         return tree

@@ -1,4 +1,4 @@
-"""The history cache (format 4): what it keeps round-trips exactly, and anything that does not check out
+"""The history cache (format 5): what it keeps round-trips exactly, and anything that does not check out
 is ignored and rebuilt, never trusted (a cut log, bytes changed, a line that does not validate even
 with a matching CRC, a repeated commit, another format, a dropped warm-run hint)."""
 
@@ -78,7 +78,7 @@ def test_log_lines_are_records_with_their_commit_and_changes(cached) -> None:
     cache, first = cached
     _, log = _files(cache)
     header, *lines = log.read_bytes().decode().splitlines()
-    assert json.loads(header)["format"] == FORMAT == 4
+    assert json.loads(header)["format"] == FORMAT == 5
     rows = [json.loads(line) for line in lines]
     assert len(rows) == COMMITS
     assert all(set(row) == {"commit", "boundary", "files", "changes"} for row in rows)
