@@ -64,12 +64,18 @@ class Validator:
         if hit is not None and hit[0] is tree and hit[1] is model:
             return hit[2]
         data = tree
+        memo = self._memo
         for name, item in _item_models(model) if depth > 0 else ():
             value = tree.get(name)
             if isinstance(value, list):
                 if data is tree:
                     data = dict(tree)
-                data[name] = [self._built(item, v, depth - 1) for v in value]
+                built = []
+                for v in value:  # the memo looked up here: most items of a revision are the last one's
+                    hit = memo.get(id(v))
+                    hit_ok = hit is not None and hit[0] is v and hit[1] is item
+                    built.append(hit[2] if hit_ok else self._built(item, v, depth - 1))  # type: ignore[index]
+                data[name] = built
         self.validated += 1
         result = model.model_validate(data)
         self._memo[id(tree)] = (tree, model, result)
