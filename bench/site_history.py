@@ -12,14 +12,17 @@ The histories: the example history (``examples/history/make_history.py``, 8 comm
 synthetic 1,000-commit repository of ``bench/history.py`` (this project's ``inventory/`` and
 ``examples/flux/`` as ``flux/``, both read). Goal: at most 1.10x.
 
-Figures on the development machine (2 shared cores, so about ±5% from run to run), three runs
-of ``--rounds 5``/``7`` at commit dc2c20f: the example history 0.97-1.04x (goal met); the
-1,000-commit history 1.09-1.14x (around the goal, over it in two runs of three). What is left
-there is the Changes page itself: 935 changes on one page (one line each, the links once per
-month) cost the builder's Markdown parser and Material's page template and search index about
-0.1 s. Reading the history from its cache and the entry boxes cost a few milliseconds: the
-facts of each entry's commit are kept beside the cache (``labbook/history/asked.py``). A first,
-cold build (no cache) is 1.11-1.39x.
+Figures on the development machine (2 shared cores; identical builds vary by 5-10% from one
+minute to the next, so the medians of a run move by a few percent). This round, at its defaults
+(``--rounds 9``): the example history 0.999x, the 1,000-commit history 1.097x (goal met, just).
+Runs of ``--rounds 5``/``7`` in noisier spells gave 1.03-1.11x and 1.16-1.18x; ten more
+interleaved pairs of the same two builds, measured apart, gave 1.04x (median) and 1.08x (best
+builds) for the 1,000-commit history, and 1.00x for the example. What the history parts cost
+there: the Changes page, 935 changes on one page, about 40 ms of Markdown (half of what it was
+before its commit ids became plain text: inline code per line was the other half) and about
+25 ms of page template and search index; reading the history from its cache, the entry boxes
+and the facts of each entry's commit (kept beside the cache, ``labbook/history/asked.py``), a
+few milliseconds. A first, cold build (no cache) is 1.3-1.5x.
 
     .venv/bin/python bench/site_history.py [--rounds 5] [--commits 1000]
 """
@@ -87,7 +90,7 @@ def compare(name: str, repo: Path, flux: bool, rounds: int, scratch: Path) -> fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="builds of each variant per history (default: 5)")
+    parser.add_argument("--rounds", type=int, default=9, help="builds of each variant per history (default: 9)")
     parser.add_argument("--commits", type=int, default=1000, help="synthetic history size (default: 1000)")
     args = parser.parse_args()
     if shutil.which("git") is None:
