@@ -173,9 +173,17 @@ def _load(path: Path, source: Source) -> Cached | None:
     for rec in logged:
         rec.logged = True
     tips: dict[str, State | Tip] = dict(snap.tips)
-    cached = Cached(records, snap.heads, tips, snap.warnings, snap.boundary, snap.log_size, snap.log_crc, len(logged))
-    cached.remembered = snap.remembered
-    return cached
+    return Cached(
+        records,
+        snap.heads,
+        tips,
+        snap.warnings,
+        snap.boundary,
+        snap.log_size,
+        snap.log_crc,
+        len(logged),
+        remembered=snap.remembered,
+    )
 
 
 def tip_state(source: Source, tip: State | Tip) -> State | None:

@@ -148,7 +148,7 @@ class ChunkedParser:
         self.parsed = 0
         """Pieces parsed so far (a memo hit costs nothing)."""
         self.edits = OneLineEdits()
-        """The last revision, for the next one when it edits one scalar of it."""
+        """The last revision, for the next one when it only edits scalars of it."""
 
     def _one(self, name: str, text: str) -> Any:
         if text not in self._leaves:
