@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import IO, Any
 
 from labbook.errors import BadInput, Problem
 
@@ -154,8 +155,15 @@ def output_problems(path: Path, what: str) -> list[Problem]:
     return [Problem(shown, None, None, f"cannot write {what}: {folder} {why} (expected a writable folder)", hint)]
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and a rename.
+def _writer(fd: int | Path, text: str | bytes) -> IO[Any]:
+    """An open file for ``text``: binary for bytes, UTF-8 with newlines as given for text."""
+    if isinstance(text, bytes):
+        return open(fd, "wb")
+    return open(fd, "w", encoding="utf-8", newline="")
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` via a temp file in the same folder and a rename.
 
     A reader sees the old file or the new one, never half of either. An
     existing file keeps its permissions; a new one gets ``0666`` less the
@@ -172,7 +180,7 @@ def atomic_write(path: Path, text: str) -> None:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, "is a folder")
         if path.exists() and not path.is_file() and not path.is_dir():
-            with path.open("w", encoding="utf-8", newline="") as fh:
+            with _writer(path, text) as fh:
                 fh.write(text)
             return
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
@@ -184,7 +192,7 @@ def atomic_write(path: Path, text: str) -> None:
         ]
         raise BadInput(problems) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with _writer(fd, text) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

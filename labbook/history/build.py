@@ -11,6 +11,7 @@ boundary commit is a baseline and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +48,13 @@ class Record:
     """Its files, kept for sources that follow renames (the inventory)."""
     changes: list[Change] = field(default_factory=list)
     """What it changed."""
-    logged: bool = False
-    """Whether it was read from the cache's log (else it is new in this run). Set by the cache, never read
-    from it."""
 
 
 EMPTY = State({}, {}, {}, {})
+
+
+def _nothing(sha: str) -> None:
+    """No files kept for any commit."""
 
 
 def _same(state: State, delta: Delta, merged: State) -> bool:
@@ -76,8 +78,8 @@ class Builder:
         self.warnings: list[HistoryWarning] = []
         self.parsed = 0
         """Commits whose files were read in this run."""
-        self.kept: dict[str, Files] = {}
-        """The files of commits read in earlier runs, when the source keeps them (set by :meth:`run`)."""
+        self.kept: Callable[[str], Files | None] = _nothing
+        """The files of a commit read in an earlier run, when the source keeps them (set by :meth:`run`)."""
 
     def _part(self, path: str, blob: str, sha: str, warn: bool = True) -> tuple[Any, bool]:
         """A file's partial result, and whether it read (``warn``: report a problem as a warning; a
@@ -158,17 +160,19 @@ class Builder:
             if not ok:
                 broken.append(path)
         if broken and commit.parents and commit.sha not in self.boundary:
-            parent = self.recover(commit.parents[0], self.kept.get(commit.parents[0]))
+            parent = self.recover(commit.parents[0], self.kept(commit.parents[0]))
             for path in broken:
                 parts[path] = parent.parts.get(path)
         facts, where = self.source.compose(parts)
         return State(files, parts, facts, where)
 
-    def run(self, commits: list[Commit], known: dict[str, State], kept: dict[str, Files] | None = None) -> list[Record]:
+    def run(
+        self, commits: list[Commit], known: dict[str, State], kept: Callable[[str], Files | None] | None = None
+    ) -> list[Record]:
         """Read ``commits`` (parents first). ``known`` holds the states of commits already read and is
         extended with every commit read; a parent read in an earlier run is recovered from ``kept``
         (its files, when the source keeps them) or its tree."""
-        kept = self.kept = kept or {}
+        kept = self.kept = kept or _nothing
         keep_files = self.source.keeps_files
         records: list[Record] = []
         with without_cycle_collection():
@@ -176,12 +180,17 @@ class Builder:
         return records
 
     def _run(
-        self, commits: list[Commit], known: dict[str, State], kept: dict[str, Files], keep: bool, records: list[Record]
+        self,
+        commits: list[Commit],
+        known: dict[str, State],
+        kept: Callable[[str], Files | None],
+        keep: bool,
+        records: list[Record],
     ) -> None:
         for commit in commits:
             for p in commit.parents:
                 if p not in known:
-                    known[p] = self.recover(p, kept.get(p))
+                    known[p] = self.recover(p, kept(p))
             parents = [known[p] for p in commit.parents]
             first_sha = commit.parents[0] if commit.parents else None
             state = self.state(commit, known.get(first_sha) if first_sha else None, first_sha)

@@ -2,60 +2,78 @@
 
 Two files per history (repository, folder, origin) under the cache folder
 (``.cache/labbook/`` at the top of the work tree, which ``.gitignore`` keeps out
-of Git):
+of Git). Each starts with a header line in JSON (:class:`Header`: the format,
+the labbook version, the history, the ``marshal`` version), then binary data
+written by :mod:`marshal`, the format Python's own ``__pycache__`` uses:
 
-- ``….log``: a header line, then one line per commit read (a
-  :class:`~labbook.history.build.Record` as JSON),
-  parents first. A run appends the commits it read; the log is rewritten whole
-  only when commits went out of the history (a rebase, an amend) or when it is
-  first written.
-- ``….json``: the :class:`Snapshot` of the last run, written after the log: the heads
-  read and their states, the warnings, what the source remembers for the next
-  run (the inventory: the last revision of each file and its parse, so that a new
-  commit's bump is an edit of it, :mod:`labbook.history.edits`), and how many
-  bytes of the log it vouches for, with their CRC-32.
+- ``….log``: frames, each a 4-byte length and one marshalled
+  :class:`~labbook.history.table.Table` frame: the commits one run read, as
+  columns, parents first. A run appends one frame; the log is rewritten as one
+  frame when commits went out of the history (a rebase, an amend), when it is
+  first written, and every :data:`COMPACT` frames.
+- ``….snapshot``: the :class:`Snapshot` of the last run, written after the log:
+  the heads read and their states, the warnings, what the source remembers for
+  the next run (the inventory: the last revision of each file and its parse, so
+  that a new commit's bump is an edit of it, :mod:`labbook.history.edits`), and
+  how many bytes of the log it vouches for, with their CRC-32. Its own payload
+  follows its length and CRC-32.
 
 A reader takes the log only up to the length the snapshot names, and only if the
 CRC matches: an append cut short, or a snapshot and a log written by two runs at
-once, make the cache ignored and rebuilt, never trusted. Both files are parsed
-and validated by pydantic-core in one pass (the log straight into records, commits
-and changes: a thousand commits load in 3-6 ms), and anything unexpected
-in them (another format, another labbook version, JSON that does not parse or
-does not validate, a clone that was shallow and is not any more) is treated the
-same way.
+once, make the cache ignored and rebuilt, never trusted. What the bytes hold is
+then checked a column at a time (:func:`labbook.history.table.check`), and
+anything unexpected (another format, labbook or Python, data that does not
+unmarshal or does not have the layout, a commit twice, a clone that was shallow
+and is not any more) is treated the same way. A thousand commits load in well
+under a millisecond; their records and changes are built when asked for
+(:class:`~labbook.history.table.Table`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
+import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from labbook import __version__
 from labbook.cycles import without_cycle_collection
 from labbook.files import atomic_write
-from labbook.history.build import Record, State
-from labbook.history.sources import Source
+from labbook.history.build import State
+from labbook.history.sources import Files, Source
+from labbook.history.table import COLUMNS, Table, check
+from labbook.history.table import only as _only
 from labbook.models.history import HistoryWarning
 
-FORMAT = 5
+FORMAT = 6
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4
 """How many recent heads (and their states) are kept: a branch switch back and forth stays warm."""
+
+COMPACT = 32
+"""A log of this many frames is rewritten as one (each frame costs a little to load)."""
+
+_SIZE = struct.Struct("<I")
+_SEAL = struct.Struct("<II")
+
+Tip = tuple[Files, dict[str, Any]]
+"""A cached head's state: its files (``{path: blob}``) and each file's partial result."""
 
 
 @dataclass(slots=True)
 class Cached:
     """What a previous run read."""
 
-    records: dict[str, Record] = field(default_factory=dict)
-    """Every commit read, by id."""
+    table: Table
+    """Every commit read."""
     heads: list[str] = field(default_factory=list)
     """Heads read, newest last."""
     tips: dict[str, State | Tip] = field(default_factory=dict)
@@ -70,32 +88,23 @@ class Cached:
     """Their CRC-32."""
     logged: int = 0
     """Commits in those bytes."""
+    frames: int = 0
+    """Frames in those bytes."""
     remembered: dict[str, Any] = field(default_factory=dict)
     """What the source asked to start this run from."""
 
 
 def cache_path(folder: Path, source: Source) -> Path:
     """The snapshot file of one history under ``folder`` (its log: the same name ending in ``.log``)."""
-    key = f"{source.repo.root.resolve()}|{source.key()}"
+    key = f"{source.repo.real_root}|{source.key()}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return folder / f"history-{source.origin}-{digest}.json"
+    return folder / f"history-{source.origin}-{digest}.snapshot"
 
 
-class _Model(BaseModel):
+class Header(BaseModel):
+    """What wrote a cache file, and which history it is about."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Tip(_Model):
-    """The state of a head: its files and each file's partial result."""
-
-    files: dict[str, str]
-    """``{path: blob}``."""
-    parts: dict[str, Any]
-    """``{path: partial result}`` (JSON: facts, or the Flux source's releases and charts)."""
-
-
-class Header(_Model):
-    """The first line of a log: what wrote it, and which history it is."""
 
     format: int
     """:data:`FORMAT` when written."""
@@ -105,8 +114,16 @@ class Header(_Model):
     """The history it is about (:meth:`Source.key`)."""
 
 
-class Snapshot(Header):
-    """The snapshot file: the last run's heads and states, and the part of the log it vouches for."""
+class Binary(Header):
+    """The first line of a log or snapshot: the header, and the :mod:`marshal` format of what follows."""
+
+    marshal: int
+    """``marshal.version`` when written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The snapshot file's payload (marshalled as a tuple of these fields, in this order)."""
 
     boundary: list[str]
     """The shallow boundary at the time."""
@@ -114,9 +131,9 @@ class Snapshot(Header):
     """Recent heads read, newest last."""
     tips: dict[str, Tip]
     """Their states."""
-    warnings: list[HistoryWarning]
-    """Revisions that did not read."""
-    remembered: dict[str, Any] = {}
+    warnings: list[tuple[str, str, str, str]]
+    """Revisions that did not read (:class:`HistoryWarning`'s fields, in order)."""
+    remembered: dict[str, Any]
     """What the history's source asked to start the next run from (:meth:`Source.remembered`)."""
     log_size: int
     """Bytes of the log written by that run."""
@@ -124,64 +141,105 @@ class Snapshot(Header):
     """CRC-32 of those bytes."""
     logged: int
     """Commits in those bytes."""
+    frames: int
+    """Frames in those bytes."""
 
-
-_RECORDS = TypeAdapter(list[Record])
-"""A log line is a :class:`~labbook.history.build.Record` as JSON (its ``logged`` flag left out): pydantic-core
-validates the lines straight into records, commits and changes, with no model in between."""
-
-
-def _line(rec: Record) -> bytes:
-    return _RECORD.dump_json(rec, exclude={"logged"}) + b"\n"
-
-
-_RECORD = TypeAdapter(Record)
+    def checked(self) -> bool:
+        """Whether every field has its type (the tips' parts and the remembered values are checked by
+        their users: :func:`tip_state`, :meth:`Source.recall`)."""
+        str_lists = (self.boundary, self.heads)
+        return (
+            all(type(v) is list and all(type(s) is str for s in v) for v in str_lists)
+            and type(self.tips) is dict
+            and all(
+                type(sha) is str
+                and type(t) is tuple
+                and len(t) == 2
+                and type(t[0]) is dict
+                and type(t[1]) is dict
+                and _only(chain.from_iterable(t[0].items()), str)
+                for sha, t in self.tips.items()
+            )
+            and type(self.warnings) is list
+            and all(type(w) is tuple and len(w) == 4 and all(type(v) is str for v in w) for w in self.warnings)
+            and type(self.remembered) is dict
+            and all(type(v) is int for v in (self.log_size, self.log_crc, self.logged, self.frames))
+        )
 
 
 def _log(path: Path) -> Path:
     return path.with_suffix(".log")
 
 
-def _header(source: Source) -> Header:
-    return Header(format=FORMAT, labbook=__version__, key=source.key())
+def _header(source: Source) -> bytes:
+    return (
+        Binary(format=FORMAT, labbook=__version__, key=source.key(), marshal=marshal.version).model_dump_json().encode()
+        + b"\n"
+    )
+
+
+def _body(data: bytes, source: Source) -> memoryview | None:
+    """What follows the header line, when the header is this run's."""
+    cut = data.find(b"\n") + 1
+    return memoryview(data)[cut:] if cut and data[:cut] == _header(source) else None
 
 
 def load(path: Path, source: Source) -> Cached | None:
     """The cache at ``path``, or None when there is none or it cannot be trusted."""
     with without_cycle_collection():
-        return _load(path, source)
+        try:
+            return _load(path, source)
+        except (OSError, EOFError, ValueError, TypeError, struct.error):  # what a damaged file raises
+            return None
+
+
+def _unseal(body: memoryview) -> Any:
+    size, crc = _SEAL.unpack_from(body)
+    payload = body[_SEAL.size :]
+    if len(payload) != size or zlib.crc32(payload) != crc:
+        raise ValueError("the snapshot is not the one its length and CRC name")
+    return marshal.loads(payload)  # noqa: S302 - this cache's own bytes, length and CRC checked
 
 
 def _load(path: Path, source: Source) -> Cached | None:
-    try:
-        snap = Snapshot.model_validate_json(path.read_bytes())
-        if Header(format=snap.format, labbook=snap.labbook, key=snap.key) != _header(source):
-            return None
-        data = _log(path).read_bytes()[: snap.log_size]
-        if len(data) != snap.log_size or zlib.crc32(data) != snap.log_crc:
-            return None
-        cut = data.find(b"\n") + 1
-        if not cut or Header.model_validate_json(data[:cut]) != _header(source):
-            return None
-        body = data[cut:].rstrip(b"\n")
-        logged = _RECORDS.validate_json(b"[" + body.replace(b"\n", b",") + b"]")
-    except (OSError, ValidationError):
+    body = _body(path.read_bytes(), source)
+    if body is None:
         return None
-    records = {rec.commit.sha: rec for rec in logged}
-    if len(logged) != snap.logged or len(records) != len(logged):
+    fields = _unseal(body)
+    snap = Snapshot(*fields) if type(fields) is tuple else None
+    if snap is None or not snap.checked():
         return None
-    for rec in logged:
-        rec.logged = True
-    tips: dict[str, State | Tip] = dict(snap.tips)
+    data = _log(path).read_bytes()[: snap.log_size]
+    if len(data) != snap.log_size or zlib.crc32(data) != snap.log_crc:
+        return None
+    log = _body(data, source)
+    if log is None:
+        return None
+    frames, pos = [], 0
+    while pos < len(log):
+        (size,) = _SIZE.unpack_from(log, pos)
+        pos += _SIZE.size + size
+        if pos > len(log):
+            return None
+        frame = marshal.loads(log[pos - size : pos])  # noqa: S302 - vouched for by the snapshot's CRC
+        if type(frame) is not tuple or len(frame) != len(COLUMNS) or not _only(frame, list):
+            return None
+        frames.append(frame)
+    if any(w[0] != source.origin for w in snap.warnings):
+        return None
+    table = Table.of(source.origin, frames)
+    if table is None or not check(table.columns) or len(table) != snap.logged or len(frames) != snap.frames:
+        return None
     return Cached(
-        records,
+        table,
         snap.heads,
-        tips,
-        snap.warnings,
+        dict(snap.tips),
+        [HistoryWarning.trusted(origin=o, path=p, commit=c, message=m) for o, p, c, m in snap.warnings],
         snap.boundary,
         snap.log_size,
         snap.log_crc,
-        len(logged),
+        snap.logged,
+        len(frames),
         remembered=snap.remembered,
     )
 
@@ -191,11 +249,21 @@ def tip_state(source: Source, tip: State | Tip) -> State | None:
     compose (then the commit is read again from Git)."""
     if isinstance(tip, State):
         return tip
+    files, parts = tip
     try:
-        facts, where = source.compose(tip.parts)
+        facts, where = source.compose(parts)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    return State(tip.files, tip.parts, facts, where)
+    if not (_only(facts.values(), dict) and _only(chain.from_iterable(map(dict.items, facts.values())), tuple)):
+        return None
+    if not _only(chain.from_iterable(chain.from_iterable(map(dict.items, facts.values()))), str):
+        return None
+    return State(files, parts, facts, where)
+
+
+def _frame(table: Table, start: int = 0) -> bytes:
+    data = marshal.dumps(table.frame(start), marshal.version)
+    return _SIZE.pack(len(data)) + data
 
 
 def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
@@ -225,42 +293,46 @@ def write_file(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
-        atomic_write(path, data.decode())
+        atomic_write(path, data)
 
 
 def save(path: Path, source: Source, cached: Cached) -> None:
-    """Append the commits read to the log (or rewrite it whole when commits went out of the history),
-    then write the snapshot (each whole file through a rename, see :func:`write_file`; an append cut
-    short fails the log's length and CRC)."""
-    new = [rec for rec in cached.records.values() if not rec.logged]
+    """Append the commits read to the log (or rewrite it as one frame, see :data:`COMPACT`), then write
+    the snapshot (each whole file through a rename, see :func:`write_file`; an append cut short fails
+    the log's length and CRC). Nothing is written when a value cannot be marshalled."""
+    table = cached.table
     with without_cycle_collection():
-        chunk = b"".join(_line(rec) for rec in new)
-        kept = len(cached.records) - len(new)
-        log = _log(path)
-        if cached.log_size and kept == cached.logged and _append(log, cached, chunk):
-            size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
-        else:
-            lines = [_header(source).model_dump_json().encode() + b"\n"]
-            lines += [_line(rec) for rec in cached.records.values() if rec.logged]
-            whole = b"".join(lines) + chunk
-            write_file(log, whole)
-            size, crc = len(whole), zlib.crc32(whole)
-        heads = cached.heads[-HEADS:]
-        snap = Snapshot(
-            format=FORMAT,
-            labbook=__version__,
-            key=source.key(),
-            boundary=cached.boundary,
-            heads=heads,
-            tips={
-                sha: s if isinstance(s, Tip) else Tip(files=s.files, parts=s.parts)
-                for sha, s in cached.tips.items()
-                if sha in heads
-            },
-            warnings=cached.warnings,
-            remembered=source.remembered(),
-            log_size=size,
-            log_crc=crc,
-            logged=len(cached.records),
-        ).model_dump_json()
-    write_file(path, snap.encode())
+        try:
+            _save(path, source, cached, table)
+        except ValueError:  # a value marshal does not take (none is expected): no cache, a cold read next time
+            return
+
+
+def _save(path: Path, source: Source, cached: Cached, table: Table) -> None:
+    log = _log(path)
+    new = len(table) - table.logged
+    frames = cached.frames + (1 if new else 0)
+    whole = not (cached.log_size and table.logged == cached.logged and frames <= COMPACT)
+    if whole:
+        data = _header(source) + _frame(table)
+        write_file(log, data)
+        size, crc, frames = len(data), zlib.crc32(data), 1
+    else:
+        chunk = _frame(table, table.logged) if new else b""
+        if not _append(log, cached, chunk):
+            return
+        size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
+    heads = cached.heads[-HEADS:]
+    snap = Snapshot(
+        boundary=cached.boundary,
+        heads=heads,
+        tips={sha: (s.files, s.parts) if isinstance(s, State) else s for sha, s in cached.tips.items() if sha in heads},
+        warnings=[(w.origin, w.path, w.commit, w.message) for w in cached.warnings],
+        remembered=source.remembered(),
+        log_size=size,
+        log_crc=crc,
+        logged=len(table),
+        frames=frames,
+    )
+    payload = marshal.dumps(tuple(getattr(snap, f.name) for f in fields(Snapshot)), marshal.version)
+    write_file(path, _header(source) + _SEAL.pack(len(payload), zlib.crc32(payload)) + payload)

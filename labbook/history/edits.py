@@ -148,16 +148,33 @@ def _index(text: str) -> dict[int, Path]:
     return index
 
 
-def _json_exact(tree: Any) -> bool:
-    """Whether ``json.loads(json.dumps(tree))`` gives ``tree`` back, types included."""
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""The scalar types the cache keeps exactly."""
+
+
+class _NotPlain(Exception):
+    """A parse holds a value the cache would not give back exactly."""
+
+
+def _plain(tree: Any) -> Any:
+    """``tree`` with located containers as plain ones, or :class:`_NotPlain` when it holds a value that
+    JSON would not give back exactly, types included (the cache keeps what JSON would keep)."""
     kind = type(tree)
     if kind is dict or kind is LocatedDict:
-        return all(type(k) is str and _json_exact(v) for k, v in tree.items())
+        if not all(type(k) is str for k in tree):
+            raise _NotPlain
+        return {k: _plain(v) for k, v in tree.items()}
     if kind is list or kind is LocatedList:
-        return all(_json_exact(v) for v in tree)
-    if kind is float:
-        return math.isfinite(tree)
-    return kind is str or kind is int or kind is bool or tree is None
+        return [_plain(v) for v in tree]
+    if _plain_scalar(tree):
+        return tree
+    raise _NotPlain
+
+
+def _plain_scalar(value: Any) -> bool:
+    """Whether ``value`` is a scalar JSON gives back exactly, type included."""
+    kind = type(value)
+    return kind in _PLAIN and (kind is not float or math.isfinite(value))
 
 
 def _replaced(tree: Any, path: Path, value: Any) -> Any:
@@ -206,6 +223,9 @@ class OneLineEdits:
         self._text: str | None = None
         self._tree: Any = None
         self._index: dict[int, Path] | None = None
+        self._plain_tree: Any = None
+        """:attr:`_tree` when it is known to hold plain values only (restored, then edited with plain
+        values), so that :meth:`export` need not copy it; else None."""
         self._budget = INDEX_COST
         """What an index may cost, in revisions: the first one is free, and every edit-shaped revision
         since pays for one more, so a history whose structure keeps changing never spends much more on
@@ -216,13 +236,18 @@ class OneLineEdits:
         """Indexes built so far."""
 
     def export(self) -> dict[str, Any] | None:
-        """The last revision, its parse and its index as JSON values, for the next run (:meth:`restore`);
-        None when the parse holds anything JSON would not give back exactly (a date, a key that is not
-        a string, a float that is not finite, a string subclass)."""
-        if self._text is None or not _json_exact(self._tree):
+        """The last revision, its parse and its index as plain values (dicts, lists, strings, numbers),
+        for the next run (:meth:`restore`); None when the parse holds anything JSON would not give
+        back exactly (a date, a key that is not a string, a float that is not finite, a string
+        subclass)."""
+        if self._text is None:
+            return None
+        try:
+            tree = self._tree if self._plain_tree is self._tree else _plain(self._tree)
+        except _NotPlain:
             return None
         index = [[line, list(path)] for line, path in (self._index or {}).items()]
-        return {"text": self._text, "tree": self._tree, "index": index if self._index is not None else None}
+        return {"text": self._text, "tree": tree, "index": index if self._index is not None else None}
 
     def restore(self, saved: Any) -> None:
         """Take back what :meth:`export` gave (ignored unless it has that shape)."""
@@ -241,10 +266,11 @@ class OneLineEdits:
                 return
             index = {line: tuple(path) for line, path in index}
         self._text, self._tree, self._index = saved["text"], saved["tree"], index
+        self._plain_tree = self._tree
 
     def remember(self, text: str, tree: Any) -> None:
         """``tree`` is the whole-text parse of ``text`` (as plain values or located ones)."""
-        self._text, self._tree, self._index = text, tree, None
+        self._text, self._tree, self._index, self._plain_tree = text, tree, None, None
 
     def edited(self, text: str) -> Any | None:
         """The parse of ``text`` built from the last revision remembered, or None when ``text`` is not
@@ -281,13 +307,16 @@ class OneLineEdits:
             self.indexed += 1
         first = old.count("\n", 0, start) + 1
         tree = self._tree
+        plain = self._plain_tree is tree
         for offset, value_text in edits:
             path = self._index.get(first + offset)
             value = _scalar(value_text)
             if path is None or value is _NO_VALUE:
                 return None
             tree = _replaced(tree, path, value)
+            plain = plain and _plain_scalar(value)
         self._text, self._tree = text, tree
+        self._plain_tree = tree if plain else None
         self.taken += 1
         self._budget = min(self._budget + 1, INDEX_COST)  # paid for the next index, and no more
         return tree

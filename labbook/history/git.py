@@ -13,6 +13,8 @@ baseline, not as a root.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +58,20 @@ class Commit:
     """First line of the message."""
 
 
-def _commit(c: Any) -> Commit:
+def _commit(c: Any, names: dict[str, str] | None = None) -> Commit:
+    """A commit; ``names``: the ids of commits made before, so that a parent's id is the same string
+    object as that commit's (the history cache then stores each id once)."""
+    sha = str(c.id)
+    parents = tuple(str(p) for p in c.parent_ids)
+    if names is not None:
+        names[sha] = sha
+        parents = tuple(names.get(p, p) for p in parents)
     return Commit(
-        str(c.id),
-        tuple(str(p) for p in c.parent_ids),
+        sha,
+        parents,
         c.commit_time,
         c.commit_time_offset,
-        c.author.name,
+        sys.intern(c.author.name),
         c.message.strip().partition("\n")[0],
     )
 
@@ -77,9 +86,14 @@ class Repo:
         self._dirs: dict[tuple[str, str], str | None] = {}
         self._listings: dict[str, dict[str, tuple[str, str]]] = {}
 
+    @functools.cached_property
+    def real_root(self) -> Path:
+        """The work tree, with every symlink resolved."""
+        return self.root.resolve()
+
     def relpath(self, folder: Path) -> str:
         """``folder`` inside the work tree, as a Git path (``""`` for the root)."""
-        rel = folder.resolve().relative_to(self.root.resolve()).as_posix()
+        rel = folder.resolve().relative_to(self.real_root).as_posix()
         return "" if rel == "." else rel
 
     def head(self) -> str | None:
@@ -111,7 +125,8 @@ class Repo:
         for sha in hide:
             if sha in self._repo:
                 walker.hide(sha)
-        return [_commit(c) for c in walker]
+        names: dict[str, str] = {}
+        return [_commit(c, names) for c in walker]
 
     def descends(self, sha: str, ancestor: str) -> bool:
         """Whether ``ancestor`` is ``sha`` or reachable from it."""
@@ -200,8 +215,9 @@ class Repo:
         return self._repo.read(blob_id)[1]
 
 
-def open_repo(folder: Path) -> Repo:
-    """The repository whose work tree holds ``folder``; :class:`NotARepo` says why not."""
+def open_repo(folder: Path, opened: dict[str, Repo] | None = None) -> Repo:
+    """The repository whose work tree holds ``folder``; :class:`NotARepo` says why not. ``opened``:
+    repositories already open, by Git folder (the inventory and the Flux repository are often one)."""
     if pygit2 is None:
         raise NotARepo("pygit2 is not installed, so Git history cannot be read", "unavailable", "run `make`")
     found = pygit2.discover_repository(str(folder.resolve()))
@@ -210,10 +226,15 @@ def open_repo(folder: Path) -> Repo:
             f"{folder.as_posix()}: not in a Git repository, so it has no history "
             "(expected a folder inside a Git checkout)"
         )
+    if opened is not None and found in opened:
+        return opened[found]
     try:
         repo = pygit2.Repository(found)
     except pygit2.GitError as exc:
         raise NotARepo(f"{folder.as_posix()}: cannot open its Git repository: {exc}", "unavailable") from None
     if repo.workdir is None:
         raise NotARepo(f"{folder.as_posix()} is in a bare Git repository (expected a checkout)")
-    return Repo(repo, Path(repo.workdir))
+    out = Repo(repo, Path(repo.workdir))
+    if opened is not None:
+        opened[found] = out
+    return out

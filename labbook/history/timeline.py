@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,11 +11,11 @@ from labbook.cycles import without_cycle_collection
 from labbook.errors import Problem
 from labbook.history import cache as cache_mod
 from labbook.history.asked import Asked, asked_path, load_asked
-from labbook.history.build import Builder, Record, State
-from labbook.history.differ import commit_ref
-from labbook.history.git import FETCH_FIX, NotARepo, open_repo
+from labbook.history.build import Builder, State
+from labbook.history.git import FETCH_FIX, NotARepo, Repo, open_repo
 from labbook.history.inventory import InventoryOn, inventory_at
 from labbook.history.sources import SOURCES, InventorySource, Source
+from labbook.history.table import Table
 from labbook.models.history import Change, Facts, History, HistoryWarning, LabAsOf, Origin, RepoStatus
 from labbook.models.inventory import Inventory
 
@@ -29,23 +30,21 @@ class Read:
     source: Source
     builder: Builder
     head: str
-    records: dict[str, Record]
+    table: Table
+    """Every commit read, in this run or an earlier one."""
     states: dict[str, State] = field(default_factory=dict)
     """States read in this run, by commit."""
     asked: Asked = field(default_factory=lambda: Asked(None, ""))
     """Facts at commits asked about, kept between runs (:mod:`labbook.history.asked`)."""
 
-    def day(self, sha: str) -> dt.date:
-        c = self.records[sha].commit
-        return dt.datetime.fromtimestamp(c.time, dt.timezone(dt.timedelta(minutes=c.offset))).date()
-
     def as_of(self, date: dt.date) -> str | None:
         """The last commit on the first-parent line of ``HEAD`` dated on or before ``date``."""
         sha: str | None = self.head
-        while sha is not None and sha in self.records:
-            if self.day(sha) <= date:
+        table = self.table
+        while sha is not None and sha in table:
+            if table.day(sha) <= date:
                 return sha
-            parents = self.records[sha].commit.parents
+            parents = table.parents(sha)
             sha = parents[0] if parents else None
         return None
 
@@ -55,18 +54,18 @@ class Read:
         stack = [sha] if sha else []
         while stack:
             s = stack.pop()
-            if s in seen or s not in self.records:
+            if s in seen or s not in self.table:
                 continue
             seen.add(s)
-            stack.extend(self.records[s].commit.parents)
+            stack.extend(self.table.parents(s))
         return seen
 
     def first_day(self) -> dt.date | None:
         """The date of the oldest commit on the first-parent line of ``HEAD``."""
         sha, day = self.head, None
-        while sha in self.records:
-            day = self.day(sha)
-            parents = self.records[sha].commit.parents
+        while sha in self.table:
+            day = self.table.day(sha)
+            parents = self.table.parents(sha)
             if not parents:
                 break
             sha = parents[0]
@@ -82,7 +81,7 @@ class Read:
         kept = self.asked.get(sha)
         if kept is not None:
             return kept
-        state = self.states[sha] = self.builder.recover(sha, self.records[sha].files)
+        state = self.states[sha] = self.builder.recover(sha, self.table.files(sha))
         self.asked.put(sha, state.facts)
         return state.facts
 
@@ -92,10 +91,10 @@ def _status(origin: Origin, folder: Path, exc: NotARepo) -> RepoStatus:
 
 
 def _read_one(
-    origin: Origin, folder: Path, cache_dir: Path | bool | None
+    origin: Origin, folder: Path, cache_dir: Path | bool | None, opened: dict[str, Repo]
 ) -> tuple[RepoStatus, Read | None, list[HistoryWarning]]:
     try:
-        repo = open_repo(folder)
+        repo = open_repo(folder, opened)
     except NotARepo as exc:
         return _status(origin, folder, exc), None, []
     head = repo.head()
@@ -114,7 +113,7 @@ def _read_one(
         cached = None
         new = repo.walk(head)
         source.prepare(new, head)
-    cached = cached or cache_mod.Cached()
+    cached = cached or cache_mod.Cached(Table(source.origin))
     source.recall(cached.remembered)
     builder = Builder(source, boundary)
     known: dict[str, State] = {}
@@ -122,19 +121,17 @@ def _read_one(
         state = cache_mod.tip_state(source, cached.tips[sha])  # only the heads this run builds on
         if state is not None:
             known[sha] = state
-    kept = {sha: r.files for sha, r in cached.records.items() if r.files is not None}
-    for rec in builder.run(new, known, kept):
-        cached.records[rec.commit.sha] = rec
+    table = cached.table
+    table.add(builder.run(new, known, table.files))
     asked = load_asked(asked_path(path) if use_cache else None, source.key())
-    read = Read(source, builder, head, cached.records, known, asked)
+    read = Read(source, builder, head, table, known, asked)
     if not cached.heads or not repo.descends(head, cached.heads[-1]):
         # commits may have gone out of the history (a rebase, a reset): keep only what HEAD reaches.
-        # Otherwise every cached record is reachable: they were all reachable from the last head.
+        # Otherwise every cached commit is reachable: they were all reachable from the last head.
         reachable = read.ancestors(head)
-        cached.records = {s: r for s, r in cached.records.items() if s in reachable}
+        table.keep(reachable)
         cached.warnings = [w for w in cached.warnings if w.commit in reachable]
         cached.heads = [h for h in cached.heads if h in reachable]
-    read.records = cached.records
     cached.warnings = cached.warnings + builder.warnings
     cached.heads = [*[h for h in cached.heads if h != head][-(cache_mod.HEADS - 1) :], head]
     cached.tips = {
@@ -152,7 +149,7 @@ def _read_one(
         else "",
         fix=FETCH_FIX if boundary else None,
         head=head,
-        commits=len(cached.records),
+        commits=len(table),
         parsed=builder.parsed,
     )
     return status, read, cached.warnings
@@ -199,8 +196,8 @@ class Timeline:
         if sha is None:
             first = read.first_day()
             return InventoryOn(date, why=f"the history of {read.source.folder} starts later, on {first}")
-        commit = commit_ref(read.records[sha].commit)
-        if not read.records[sha].files and not read.facts_at(sha):
+        commit = read.table.ref(read.table.index[sha])
+        if not read.table.files(sha) and not read.facts_at(sha):
             return InventoryOn(date, commit, why=f"{read.source.folder} is not in commit {commit.short} yet")
         if sha not in self._inventories:
             assert isinstance(read.source, InventorySource)
@@ -224,8 +221,8 @@ class Timeline:
                         facts[subject] = at[subject]
         wanted = set(refs)
         since = [c for c in self.since(date) if wanted & set(c.refs)]
-        commit = read.records[sha].commit if read is not None and sha is not None else None
-        return LabAsOf(date=date, commit=commit_ref(commit) if commit else None, facts=facts, nodes=nodes, since=since)
+        commit = read.table.ref(read.table.index[sha]) if read is not None and sha is not None else None
+        return LabAsOf(date=date, commit=commit, facts=facts, nodes=nodes, since=since)
 
     def since(self, date: dt.date | None) -> list[Change]:
         """Changes made after the last commit on or before ``date`` (every change for None), oldest first.
@@ -250,14 +247,21 @@ def _release_owners(facts: Facts) -> dict[str, list[str]]:
     return owners
 
 
-def _with_owner(change: Change, owners: dict[str, list[str]]) -> Change:
-    """A Flux change with the components documented for its HelmRelease as refs (by namespace and name,
-    or by name alone when the file leaves the namespace to a Kustomization)."""
-    ident = change.subject.partition("/")[2]
-    found = owners.get(ident)
-    if found is None and "/" not in ident:
-        found = [o for key, ids in owners.items() if key.rpartition("/")[2] == ident for o in ids]
-    return change.model_copy(update={"refs": found}) if found else change
+def _owners(owners: dict[str, list[str]]) -> Callable[[str], list[str] | None]:
+    """The components documented for a HelmRelease subject (by namespace and name, or by name alone
+    when the file leaves the namespace to a Kustomization), or None; remembered per subject."""
+    found: dict[str, list[str] | None] = {}
+
+    def of(subject: str) -> list[str] | None:
+        if subject not in found:
+            ident = subject.partition("/")[2]
+            ids = owners.get(ident)
+            if ids is None and "/" not in ident:
+                ids = [o for key, comps in owners.items() if key.rpartition("/")[2] == ident for o in comps] or None
+            found[subject] = ids
+        return found[subject]
+
+    return of
 
 
 def read_history(inventory: Path, flux: Path | None = None, cache_dir: Path | bool | None = None) -> Timeline:
@@ -277,29 +281,25 @@ def _read_history(inventory: Path, flux: Path | None, cache_dir: Path | bool | N
     statuses: list[RepoStatus] = []
     reads: dict[str, Read] = {}
     warnings: list[HistoryWarning] = []
-    groups: list[Record] = []
-    position: dict[str, int] = {}
+    opened: dict[str, Repo] = {}
     for origin, folder in (("inventory", inventory), ("flux", flux)):
         if folder is None:
             continue
-        status, read, found = _read_one(origin, folder, cache_dir)  # type: ignore[arg-type]
+        status, read, found = _read_one(origin, folder, cache_dir, opened)  # type: ignore[arg-type]
         statuses.append(status)
         warnings += found
         if read is not None:
             reads[origin] = read
-            groups += [r for r in read.records.values() if r.changes]
-            position.update({sha: i for i, sha in enumerate(read.records)})
     owners = None
     if "flux" in reads and "inventory" in reads:
         inv = reads["inventory"]
-        owners = _release_owners(inv.facts_at(inv.head))
-    # newest first; ties: the later commit in its history's order, then the order read. A commit's
-    # changes stay together in their order, so records are sorted, not changes (same order).
-    order = sorted(range(len(groups)), key=lambda i: (-groups[i].commit.time, -position[groups[i].commit.sha], i))
+        owners = _owners(_release_owners(inv.facts_at(inv.head)))
+    # newest first; ties: the later commit in its history's order, then the history read first. A
+    # commit's changes stay together in their order, so commits are sorted, not changes (same order).
+    built = [read.table.changes(owners if origin == "flux" else None) for origin, read in reads.items()]
+    groups = [(-read.table.time(row), -row, n) for n, read in enumerate(reads.values()) for row in built[n]]
+    groups.sort()
     changes: list[Change] = []
-    for i in order:
-        found_changes = groups[i].changes
-        if owners is not None and found_changes[0].origin == "flux":
-            found_changes = [_with_owner(c, owners) for c in found_changes]
-        changes += found_changes
+    for _, row, n in groups:
+        changes += built[n][-row]
     return Timeline(History(repos=statuses, changes=changes, warnings=warnings), reads)

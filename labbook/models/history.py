@@ -9,7 +9,9 @@ fact that appeared, went away or took another value in one commit.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import functools
+from collections.abc import Callable
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,8 +29,39 @@ StatusCode = Literal["ok", "shallow", "no-git", "no-commits", "unavailable"]
 """Whether history could be read, and if not, why."""
 
 
+_T = TypeVar("_T", bound=BaseModel)
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """An instance of values this program made and checked itself, not validated again (see
+        :func:`trusted_maker`)."""
+        return trusted_maker(cls)(values)
+
+
+@functools.cache
+def trusted_maker(cls: type[_T]) -> Callable[[dict[str, Any]], _T]:
+    """A function that makes an instance of ``cls`` of values this program made and checked itself,
+    without validating them again: the history cache's columns, checked a column at a time as they
+    load (:func:`labbook.history.table.check`).
+
+    It builds what ``model_construct`` builds (the same ``__dict__``, fields set, extra and private
+    state) without its pass over each field: every field must be given, in the model's order, and
+    the dict given becomes the instance's ``__dict__``."""
+    every, new, put = frozenset(cls.model_fields), object.__new__, object.__setattr__
+
+    def make(values: dict[str, Any]) -> _T:
+        obj = new(cls)
+        put(obj, "__dict__", values)
+        put(obj, "__pydantic_fields_set__", every)
+        put(obj, "__pydantic_extra__", None)
+        put(obj, "__pydantic_private__", None)
+        return obj
+
+    return make
 
 
 class CommitRef(_Out):

@@ -2,7 +2,7 @@
 
 A :class:`Drivers` checks each revision against :func:`labbook.load.yaml.parse` of the whole text through a
 :class:`OneLineEdits` that keeps its index across the sequence and builds one whenever asked (``INDEX_COST``
-0, so a stale index would show), one restored from what that one exported (through JSON, as the history
+0, so a stale index would show), one restored from what that one exported (through marshal, as the history
 cache keeps it), a fresh one that remembers only the previous revision's whole-text parse, and
 :class:`ChunkedParser` as the history reads it (the real budget, errors included). ``test_edits.py`` uses
 them.
@@ -10,7 +10,7 @@ them.
 
 from __future__ import annotations
 
-import json
+import marshal
 import re
 from typing import Any
 from unittest import mock
@@ -68,7 +68,7 @@ class Drivers:
         saved = self.eager.export()
         if saved is not None:  # the next run, starting from what this one saved
             restored = OneLineEdits()
-            restored.restore(json.loads(json.dumps(saved)))
+            restored.restore(marshal.loads(marshal.dumps(saved)))
             check(restored.edited(text), want)
         with mock.patch.object(edits_module, "INDEX_COST", 0):  # an index whenever one is wanted
             got = self.eager.edited(text)

@@ -1,35 +1,76 @@
-"""The history cache (format 5): what it keeps round-trips exactly, and anything that does not check out
-is ignored and rebuilt, never trusted (a cut log, bytes changed, a line that does not validate even
-with a matching CRC, a repeated commit, another format, a dropped warm-run hint)."""
+"""The history cache (format 6): what it keeps round-trips exactly, and anything that does not check out
+is ignored and rebuilt, never trusted (a cut log, bytes changed, a frame that does not have the layout
+even with a matching CRC, a repeated commit, another format, a snapshot with something after it).
+
+The files are read and written here the way ``labbook/history/cache.py`` documents them (a JSON header
+line, then marshal data), so that a test can change one thing and vouch for it as a run would.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import marshal
+import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from labbook.history import cache as cache_mod
 from labbook.history import read_history
-from labbook.history.cache import FORMAT
+from labbook.history.cache import FORMAT, Snapshot
+from labbook.history.table import COLUMNS
 
 COMMITS = 10
 """Commits in the scenario."""
 
-
-def _files(cache: Path) -> tuple[Path, Path]:
-    (snap,) = (p for p in cache.glob("history-inventory-*.json") if not p.name.endswith(".asked.json"))
-    return snap, snap.with_suffix(".log")
+_FIELDS = [f.name for f in dataclasses.fields(Snapshot)]
 
 
-def _vouch(snap: Path, log_bytes: bytes, logged: int | None = None) -> None:
-    """Rewrite the log and make the snapshot vouch for it (length and CRC), as a run would have."""
-    snap.with_suffix(".log").write_bytes(log_bytes)
-    doc = json.loads(snap.read_text(encoding="utf-8"))
-    doc["log_size"], doc["log_crc"] = len(log_bytes), zlib.crc32(log_bytes)
-    if logged is not None:
-        doc["logged"] = logged
-    snap.write_text(json.dumps(doc), encoding="utf-8")
+class Files:
+    """The inventory history's two cache files under one cache folder."""
+
+    def __init__(self, cache: Path) -> None:
+        (self.snap,) = cache.glob("history-inventory-*.snapshot")
+        self.log = self.snap.with_suffix(".log")
+
+    def header(self) -> dict[str, Any]:
+        return json.loads(self.snap.read_bytes().partition(b"\n")[0])
+
+    def snapshot(self) -> dict[str, Any]:
+        body = self.snap.read_bytes().partition(b"\n")[2]
+        size, crc = struct.unpack_from("<II", body)
+        assert len(body) == 8 + size and zlib.crc32(body[8:]) == crc
+        return dict(zip(_FIELDS, marshal.loads(body[8:]), strict=True))
+
+    def write_snapshot(self, fields: dict[str, Any], header: dict[str, Any] | None = None) -> None:
+        payload = marshal.dumps(tuple(fields[name] for name in _FIELDS))
+        line = json.dumps(header or self.header(), separators=(",", ":")).encode() + b"\n"
+        self.snap.write_bytes(line + struct.pack("<II", len(payload), zlib.crc32(payload)) + payload)
+
+    def frames(self) -> tuple[bytes, list[Any]]:
+        """The log's header line and its frames."""
+        data = self.log.read_bytes()
+        line, _, body = data.partition(b"\n")
+        frames, pos = [], 0
+        while pos < len(body):
+            (size,) = struct.unpack_from("<I", body, pos)
+            frames.append(marshal.loads(body[pos + 4 : pos + 4 + size]))
+            pos += 4 + size
+        return line + b"\n", frames
+
+    def vouch(self, log: bytes, **fields: Any) -> None:
+        """Write the log and make the snapshot vouch for it (length and CRC), as a run would have."""
+        self.log.write_bytes(log)
+        snap = self.snapshot()
+        snap.update(log_size=len(log), log_crc=zlib.crc32(log), **fields)
+        self.write_snapshot(snap)
+
+    def write_frames(self, line: bytes, frames: list[Any], **fields: Any) -> None:
+        blobs = [marshal.dumps(f) for f in frames]
+        self.vouch(line + b"".join(struct.pack("<I", len(b)) + b for b in blobs), frames=len(frames), **fields)
 
 
 @pytest.fixture
@@ -50,16 +91,17 @@ def _rebuilt(scenario, cache: Path, first) -> None:
     again = _again(scenario, cache)
     assert again.history.repos[0].parsed == COMMITS
     assert again.history.changes == first.history.changes
+    assert again.history.warnings == first.history.warnings
 
 
-def _edit_last_line(cache: Path, edit) -> None:
-    """Change the log's last record with ``edit`` and make the snapshot vouch for the result."""
-    snap, log = _files(cache)
-    header, *lines = log.read_bytes().split(b"\n")[:-1]
-    row = json.loads(lines[-1])
-    edit(row)
-    lines[-1] = json.dumps(row).encode()
-    _vouch(snap, b"\n".join([header, *lines]) + b"\n")
+def _edit_last_frame(cache: Path, edit) -> None:
+    """Change the log's last frame with ``edit`` and make the snapshot vouch for the result."""
+    files = Files(cache)
+    line, frames = files.frames()
+    columns = dict(zip(COLUMNS, frames[-1], strict=True))
+    edit(columns)
+    frames[-1] = tuple(columns.values())
+    files.write_frames(line, frames)
 
 
 def test_a_warm_run_gives_what_a_cold_run_gives(scenario, cached) -> None:
@@ -69,109 +111,168 @@ def test_a_warm_run_gives_what_a_cold_run_gives(scenario, cached) -> None:
     assert (again.history.changes, again.history.warnings) == (first.history.changes, first.history.warnings)
     cold = read_history(scenario.root / "inventory", cache_dir=False)
     assert again.history.changes == cold.history.changes
+    dumped = [c.model_dump_json() for c in again.history.changes]
+    assert dumped == [c.model_dump_json() for c in cold.history.changes]  # built from the log, they dump the same
     # a state recovered from the files the log kept is the state a cold read computes
     day = cold.history.changes[-1].commit.day
     assert again.facts_on(day) == cold.facts_on(day)
 
 
-def test_log_lines_are_records_with_their_commit_and_changes(cached) -> None:
+def test_the_log_is_a_frame_of_columns_with_every_commit_and_its_changes(cached) -> None:
     cache, first = cached
-    _, log = _files(cache)
-    header, *lines = log.read_bytes().decode().splitlines()
-    assert json.loads(header)["format"] == FORMAT == 5
-    rows = [json.loads(line) for line in lines]
-    assert len(rows) == COMMITS
-    assert all(set(row) == {"commit", "boundary", "files", "changes"} for row in rows)
-    assert sum(len(row["changes"]) for row in rows) == len(first.history.changes)
-    assert all(c["commit"]["sha"] == row["commit"]["sha"] for row in rows for c in row["changes"])
+    files = Files(cache)
+    line, frames = files.frames()
+    assert json.loads(line)["format"] == FORMAT == 6
+    assert json.loads(line)["marshal"] == marshal.version
+    (frame,) = frames
+    columns = dict(zip(COLUMNS, frame, strict=True))
+    assert len(columns["sha"]) == COMMITS
+    assert sum(len(rows) for rows in columns["changes"]) == len(first.history.changes)
+    messages = dict(zip(columns["sha"], columns["message"], strict=True))
+    assert {c.commit.message for c in first.history.changes} <= set(messages.values())
+    for change in first.history.changes:  # each change is in its commit's row, without origin and commit
+        row = columns["sha"].index(change.commit.sha)
+        assert (change.subject, change.action, change.summary, change.path) in {
+            (r[0], r[1], r[5], r[7]) for r in columns["changes"][row]
+        }
+    assert all(isinstance(f, dict) for f in columns["files"])  # the inventory keeps each commit's files
+    snap = files.snapshot()
+    assert (snap["logged"], snap["frames"], snap["log_size"]) == (COMMITS, 1, files.log.stat().st_size)
 
 
 def test_a_log_cut_short_is_ignored(scenario, cached) -> None:
     cache, first = cached
-    _, log = _files(cache)
+    log = Files(cache).log
     log.write_bytes(log.read_bytes()[:-40])
     _rebuilt(scenario, cache, first)
 
 
 def test_changed_bytes_fail_the_crc(scenario, cached) -> None:
     cache, first = cached
-    _, log = _files(cache)
+    log = Files(cache).log
     data = log.read_bytes()
+    assert b"1.18.3" in data
     log.write_bytes(data.replace(b"1.18.3", b"1.18.9", 1))
     _rebuilt(scenario, cache, first)
+
+
+def _set(column: str, value: Any, row: int = -1):
+    def edit(columns: dict[str, Any]) -> None:
+        columns[column][row] = value
+
+    return edit
 
 
 @pytest.mark.parametrize(
     "edit",
     [
-        pytest.param(lambda row: row["commit"].update(time="soon"), id="a time that is not a number"),
-        pytest.param(lambda row: row["changes"].append({"subject": "node/x"}), id="a change missing fields"),
-        pytest.param(lambda row: row.update(files=["inventory/hardware.yaml"]), id="files that are not a mapping"),
-        pytest.param(lambda row: row["commit"].pop("parents"), id="a commit without parents"),
+        pytest.param(_set("time", "soon"), id="a time that is not a number"),
+        pytest.param(_set("offset", True), id="an offset that is a bool"),
+        pytest.param(_set("boundary", 0), id="a boundary flag that is not a bool"),
+        pytest.param(_set("parents", None), id="a commit without a parents tuple"),
+        pytest.param(_set("parents", (b"\x00" * 20,)), id="a parent id that is bytes"),
+        pytest.param(_set("author", None), id="an author that is not a string"),
+        pytest.param(_set("files", ["inventory/hardware.yaml"]), id="files that are not a mapping"),
+        pytest.param(_set("files", {"inventory/hardware.yaml": 1}), id="a blob id that is not a string"),
+        pytest.param(_set("changes", [("node/x",)]), id="a change missing fields"),
+        pytest.param(
+            _set("changes", [("node/x", "moved", None, None, None, "x moved", [], "inventory/hardware.yaml")]),
+            id="an action that is not one",
+        ),
+        pytest.param(
+            _set("changes", [("node/x", "added", None, None, None, "x added", ["x", 1], "inventory/hardware.yaml")]),
+            id="a ref that is not a string",
+        ),
+        pytest.param(lambda columns: columns["message"].pop(), id="a column shorter than the others"),
+        pytest.param(lambda columns: columns.update(sha=tuple(columns["sha"])), id="a column that is not a list"),
     ],
 )
-def test_a_line_that_does_not_validate_is_ignored_even_with_a_matching_crc(scenario, cached, edit) -> None:
+def test_a_frame_without_the_layout_is_ignored_even_with_a_matching_crc(scenario, cached, edit) -> None:
     cache, first = cached
-    _edit_last_line(cache, edit)
+    _edit_last_frame(cache, edit)
+    _rebuilt(scenario, cache, first)
+
+
+def test_a_first_frame_without_the_layout_is_ignored_when_another_follows(scenario, cached) -> None:
+    cache, first = cached
+    files = Files(cache)
+    line, (frame,) = files.frames()
+    columns = [list(col) for col in frame]
+    half = [col[: COMMITS // 2] for col in columns], [col[COMMITS // 2 :] for col in columns]
+    files.write_frames(line, [tuple(half[0]), tuple(half[1])])
+    assert _again(scenario, cache).history.repos[0].parsed == 0  # two frames read as one
+    broken = (*half[0][:-1], tuple(half[0][-1]))
+    files.write_frames(line, [broken, tuple(half[1])])
     _rebuilt(scenario, cache, first)
 
 
 def test_a_commit_logged_twice_is_ignored(scenario, cached) -> None:
     cache, first = cached
-    snap, log = _files(cache)
-    data = log.read_bytes()
-    last = data.rstrip(b"\n").rpartition(b"\n")[2] + b"\n"
-    _vouch(snap, data + last, logged=COMMITS + 1)
+    files = Files(cache)
+    line, frames = files.frames()
+    files.write_frames(line, frames + frames[-1:], logged=2 * COMMITS)
     _rebuilt(scenario, cache, first)
 
 
-def test_another_format_is_ignored(scenario, cached) -> None:
+@pytest.mark.parametrize("change", [{"format": FORMAT - 1}, {"labbook": "0.0.0"}, {"marshal": marshal.version - 1}])
+def test_a_cache_written_by_another_format_labbook_or_python_is_ignored(scenario, cached, change) -> None:
     cache, first = cached
-    snap, _ = _files(cache)
-    doc = json.loads(snap.read_text(encoding="utf-8"))
-    doc["format"] = FORMAT - 1
-    snap.write_text(json.dumps(doc), encoding="utf-8")
+    files = Files(cache)
+    files.write_snapshot(files.snapshot(), {**files.header(), **change})
     _rebuilt(scenario, cache, first)
 
 
-def test_logged_in_a_line_is_not_taken_from_it(scenario, cached) -> None:
-    """Whether a record came from the log is the loader's to say: a line claiming ``logged`` changes
-    nothing, and the next run appends only what it read."""
-    cache, first = cached
-    _edit_last_line(cache, lambda row: row.update(logged=False))
-    _, log = _files(cache)
-    again = _again(scenario, cache)
-    assert again.history.repos[0].parsed == 0
-    assert again.history.changes == first.history.changes
-    assert len(log.read_bytes().splitlines()) == COMMITS + 1
-
-
-def test_a_new_commit_appends_one_line(work, tmp_path) -> None:
-    repo, work = work, work.root
-    cache = tmp_path / "cache"
-    read_history(work / "inventory", cache_dir=cache)
-    _, log = _files(cache)
-    before = log.read_bytes()
-    hardware = work / "inventory" / "hardware.yaml"
-    repo.write("inventory/hardware.yaml", hardware.read_text(encoding="utf-8").replace("gb: 128", "gb: 96", 1))
-    repo.commit("less memory", "2025-12-21T09:00:00+01:00")
-    warm = read_history(work / "inventory", cache_dir=cache)
-    assert warm.history.repos[0].parsed == 1
-    after = log.read_bytes()
-    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
-    cold = read_history(work / "inventory", cache_dir=False)
-    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
-    assert warm.history.changes[0].commit.message == "less memory"
-
-
-def test_a_snapshot_with_the_tail_of_an_older_one_is_ignored(scenario, cached) -> None:
+def test_a_snapshot_with_anything_after_it_is_ignored(scenario, cached) -> None:
     """A snapshot followed by the end of an older one (a file written over in place, by a tool or a
-    crash of a filesystem without rename ordering) does not parse."""
+    crash of a filesystem without rename ordering) does not match its own length."""
     cache, first = cached
-    snap, _ = _files(cache)
-    snap.write_bytes(snap.read_bytes() + b',"heads":[]}')
+    snap = Files(cache).snap
+    snap.write_bytes(snap.read_bytes() + b"\x00\x01")
     _rebuilt(scenario, cache, first)
     assert _again(scenario, cache).history.repos[0].parsed == 0  # rewritten whole, and trusted again
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"warnings": [("flux", "x.yaml", "0" * 40, "?")]}, id="a warning of another history"),
+        pytest.param({"warnings": [("inventory", "x.yaml", "0" * 40)]}, id="a warning missing a field"),
+        pytest.param({"heads": [1]}, id="a head that is not an id"),
+        pytest.param({"tips": {"0" * 40: ({"inventory/hardware.yaml": 3}, {})}}, id="a head's blob that is no id"),
+        pytest.param({"log_size": "all"}, id="a size that is not a number"),
+    ],
+)
+def test_a_snapshot_without_the_layout_is_ignored(scenario, cached, change) -> None:
+    cache, first = cached
+    files = Files(cache)
+    files.write_snapshot({**files.snapshot(), **change})
+    _rebuilt(scenario, cache, first)
+
+
+def test_a_new_commit_appends_one_frame_and_every_few_the_log_is_rewritten_as_one(work, tmp_path, monkeypatch) -> None:
+    from tests.history import lab
+
+    cache = tmp_path / "cache"
+    read_history(work.root / "inventory", cache_dir=cache)
+    files = Files(cache)
+    monkeypatch.setattr(cache_mod, "COMPACT", 3)
+    for n, vfs in enumerate((2, 3, 5), start=2):
+        before = files.log.read_bytes()
+        work.write("inventory/rdma.yaml", lab.rdma(vfs=vfs))
+        work.commit(f"{vfs} VFs", f"2025-12-2{n}T09:00:00+01:00")
+        warm = read_history(work.root / "inventory", cache_dir=cache)
+        assert warm.history.repos[0].parsed == 1
+        after = files.log.read_bytes()
+        frames = files.frames()[1]
+        if n <= 3:  # appended: the bytes before are kept as they were
+            assert after.startswith(before) and len(frames) == n
+        else:  # a fourth frame would be over COMPACT: the log is one frame again
+            assert len(frames) == 1 and len(frames[0][0]) == COMMITS + 3
+        assert files.snapshot()["frames"] == len(frames)
+        cold = read_history(work.root / "inventory", cache_dir=False)
+        assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+        assert warm.history.changes[0].commit.message == f"{vfs} VFs"
+    assert _again(work, cache).history.repos[0].parsed == 0
 
 
 def test_facts_asked_of_a_commit_are_kept_for_the_next_run(scenario, cached, monkeypatch) -> None:
@@ -215,8 +316,10 @@ def test_a_commit_that_left_the_history_leaves_the_warm_read(work, tmp_path) -> 
     assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
     assert warm.history.repos[0].commits == cold.history.repos[0].commits == first.history.repos[0].commits
     assert "fix, cilium 1.18.4" not in {c.commit.message for c in warm.history.changes}
-    _, log = _files(cache)
-    assert b"fix, cilium 1.18.4" not in log.read_bytes()  # the log was written again without it
+    files = Files(tmp_path / "cache")
+    assert b"fix, cilium 1.18.4" not in files.log.read_bytes()  # the log was written again without it
+    assert len(files.frames()[1]) == 1
+    assert read_history(inv, cache_dir=cache).history.repos[0].parsed == 0
 
 
 def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run_remembered(
@@ -230,8 +333,8 @@ def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run
 
     cache, inv = tmp_path / "cache", work.root / "inventory"
     read_history(inv, cache_dir=cache)
-    snap, _ = _files(cache)
-    assert set(json.loads(snap.read_text(encoding="utf-8"))["remembered"]) == {"hardware", "platform", "rdma"}
+    files = Files(cache)
+    assert set(files.snapshot()["remembered"]) == {"hardware", "platform", "rdma"}
     work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
     work.commit("cilium 1.18.5", "2025-12-21T09:00:00+01:00")
     parsed: list[str] = []
@@ -243,9 +346,9 @@ def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run
     assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
     assert warm.history.changes[0].after == "1.18.5"
 
-    doc = json.loads(snap.read_text(encoding="utf-8"))
-    doc["remembered"] = {"platform": {"text": 3, "tree": {}}, "rdma": {"text": "x", "tree": {}, "index": [["1", []]]}}
-    snap.write_text(json.dumps(doc), encoding="utf-8")
+    snap = files.snapshot()
+    snap["remembered"] = {"platform": {"text": 3, "tree": {}}, "rdma": {"text": "x", "tree": {}, "index": [["1", []]]}}
+    files.write_snapshot(snap)
     work.write("inventory/platform.yaml", lab.platform(cilium="1.18.6", plugin="0.18.0"))
     work.commit("cilium 1.18.6", "2025-12-22T09:00:00+01:00")
     parsed.clear()

@@ -1,0 +1,241 @@
+"""Every commit of one history, kept as columns: the cache's own layout, with objects built when asked for.
+
+A warm run must not build a thousand commit and record objects to answer for one
+new commit. The cache's log (:mod:`labbook.history.cache`) holds the commits as
+columns (one list per field, parents first); a :class:`Table` keeps those lists
+as they load and answers from them: a commit's parents, date and files are list
+lookups, and a commit's :class:`~labbook.models.history.Change` objects are built
+the first time the timeline asks for them (once per commit, sharing one
+:class:`~labbook.models.history.CommitRef`).
+
+The columns are checked where they are loaded (:func:`check`), a column at a time
+in C (``map`` and ``itertools.chain``), not an object at a time: a log that holds
+anything else is not used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import chain, compress
+from typing import Any, get_args
+
+from labbook.history.build import Record
+from labbook.history.git import Commit
+from labbook.history.sources import Files
+from labbook.models.history import Action, Change, CommitRef, Origin, trusted_maker
+
+COLUMNS = ("sha", "parents", "time", "offset", "author", "message", "boundary", "files", "changes")
+"""The columns, in the log's order: a commit's six fields (:class:`~labbook.history.git.Commit`), then
+whether it is a shallow boundary, its files (None unless the source keeps them) and its changes."""
+
+ChangeRow = tuple[str, str, str | None, str | None, str | None, str, list[str], str]
+"""A change without its origin and commit (the history's and the row's): subject, action, field,
+before, after, summary, refs, path."""
+
+_ACTIONS = frozenset(get_args(Action))
+_CHANGE, _REF = trusted_maker(Change), trusted_maker(CommitRef)
+_ZONES: dict[int, dt.timezone] = {}
+
+
+def _zone(offset: int) -> dt.timezone:
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = dt.timezone(dt.timedelta(minutes=offset))
+    return zone
+
+
+def _change_row(c: Change) -> ChangeRow:
+    return (c.subject, c.action, c.field, c.before, c.after, c.summary, list(c.refs), c.path)
+
+
+def only(values: Any, *types: type) -> bool:
+    """Whether every value is exactly one of ``types`` (a subclass is not: ``bool`` is not ``int``)."""
+    return set(map(type, values)) <= set(types)
+
+
+def check(columns: Any) -> bool:
+    """Whether ``columns`` (a frame of the log, as loaded) has the layout :class:`Table` keeps. A
+    column at a time, in C: the types of all strings are taken in one pass, and so on."""
+    if type(columns) is not tuple or len(columns) != len(COLUMNS) or not only(columns, list):
+        return False
+    sha, parents, time, offset, author, message, boundary, files, changes = columns
+    if len(set(map(len, columns))) > 1 or not only(changes, list) or not only(files, dict, type(None)):
+        return False
+    distinct = dict(zip(map(id, files), files, strict=True))  # a commit shares its parent's files
+    distinct.pop(id(None), None)
+    rows = list(chain.from_iterable(changes))
+    if not (only(parents, tuple) and only(rows, tuple) and set(map(len, rows)) <= {len(get_args(ChangeRow))}):
+        return False
+    subject, action, fld, before, after, summary, refs, path = zip(*rows, strict=True) if rows else ((),) * 8
+    keys = chain.from_iterable(map(dict.keys, distinct.values()))
+    values = chain.from_iterable(map(dict.values, distinct.values()))
+    return (
+        only(refs, list)
+        and all(map(_strings, (sha, author, message, subject, summary, path, keys, values)))
+        and _strings(chain.from_iterable(parents))
+        and _strings(chain.from_iterable(refs))
+        and only(chain(time, offset), int)
+        and only(boundary, bool)
+        and set(action) <= _ACTIONS
+        and only(chain(fld, before, after), str, type(None))
+    )
+
+
+def _strings(values: Iterable[Any]) -> bool:
+    """Whether every value is a string (``str.join`` checks it in C; what :mod:`marshal` loads is never
+    a subclass)."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
+
+
+@dataclass(slots=True)
+class Table:
+    """The commits of one history, parents first, as columns (see :data:`COLUMNS`)."""
+
+    origin: Origin
+    """Whose history: every change of it has this origin."""
+    columns: tuple[list[Any], ...] = field(default_factory=lambda: tuple([] for _ in COLUMNS))
+    """One list per column, a row per commit."""
+    logged: int = 0
+    """How many rows, from the first, came from the cache's log (the rest were read in this run)."""
+    index: dict[str, int] = field(default_factory=dict)
+    """``{commit: row}``."""
+    _changes: dict[int, list[Change]] = field(default_factory=dict)
+    """The changes built so far, by row."""
+    _refs: dict[int, CommitRef] = field(default_factory=dict)
+    """The commit refs built so far, by row."""
+
+    @classmethod
+    def of(cls, origin: Origin, frames: list[tuple[list[Any], ...]]) -> Table | None:
+        """The table of the log's frames (each checked with :func:`check` by the caller), or None when a
+        commit is there twice."""
+        if not frames:
+            return cls(origin)
+        columns = frames[0]  # the later frames appended to the first one's lists (usually the long one)
+        for frame in frames[1:]:
+            for col, more in zip(columns, frame, strict=True):
+                col.extend(more)
+        table = cls(origin, columns, len(columns[0]))
+        table.index = dict(zip(table.columns[0], range(len(table.columns[0])), strict=True))
+        return table if len(table.index) == len(table.columns[0]) else None
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self.index
+
+    def add(self, records: list[Record]) -> None:
+        """Append commits read in this run (their changes are kept as built)."""
+        sha, parents, time, offset, author, message, boundary, files, changes = self.columns
+        for rec in records:
+            c = rec.commit
+            row = self.index[c.sha] = len(sha)
+            sha.append(c.sha)
+            parents.append(c.parents)
+            time.append(c.time)
+            offset.append(c.offset)
+            author.append(c.author)
+            message.append(c.message)
+            boundary.append(rec.boundary)
+            files.append(rec.files)
+            changes.append([_change_row(ch) for ch in rec.changes])
+            if rec.changes:
+                self._changes[row] = rec.changes
+                self._refs[row] = rec.changes[0].commit
+
+    def keep(self, reachable: set[str]) -> None:
+        """Drop the commits not in ``reachable`` (keeping the order)."""
+        if len(reachable) >= len(self) and all(s in reachable for s in self.columns[0]):
+            return
+        kept = [s in reachable for s in self.columns[0]]
+        old = list(compress(range(len(kept)), kept))
+        self.columns = tuple(list(compress(col, kept)) for col in self.columns)
+        self.logged = sum(kept[: self.logged])
+        self._changes = {new: self._changes[i] for new, i in enumerate(old) if i in self._changes}
+        self._refs = {new: self._refs[i] for new, i in enumerate(old) if i in self._refs}
+        self.index = dict(zip(self.columns[0], range(len(self.columns[0])), strict=True))
+
+    def frame(self, start: int = 0) -> tuple[list[Any], ...]:
+        """The rows from ``start`` on, as a frame of the log."""
+        return tuple(col[start:] for col in self.columns)
+
+    # -- one commit ---------------------------------------------------------------------------
+
+    def parents(self, sha: str) -> tuple[str, ...]:
+        """A commit's parents."""
+        return self.columns[1][self.index[sha]]
+
+    def day(self, sha: str) -> dt.date:
+        """A commit's date in the committer's time zone."""
+        i = self.index[sha]
+        return dt.datetime.fromtimestamp(self.columns[2][i], _zone(self.columns[3][i])).date()
+
+    def files(self, sha: str) -> Files | None:
+        """A commit's files, when the source keeps them."""
+        i = self.index.get(sha)
+        return None if i is None else self.columns[7][i]
+
+    def commit(self, sha: str) -> Commit:
+        """A commit."""
+        i = self.index[sha]
+        return Commit(*(col[i] for col in self.columns[:6]))
+
+    def ref(self, row: int) -> CommitRef:
+        """The :class:`CommitRef` of a row (one per commit, shared by its changes)."""
+        ref = self._refs.get(row)
+        if ref is None:
+            sha, _, time, offset, author, message = self.columns[:6]
+            date = dt.datetime.fromtimestamp(time[row], _zone(offset[row]))
+            ref = _REF({"sha": sha[row], "date": date, "author": author[row], "message": message[row]})
+            self._refs[row] = ref
+        return ref
+
+    # -- the changes --------------------------------------------------------------------------
+
+    def time(self, row: int) -> int:
+        """A row's committer time (seconds since the epoch)."""
+        return self.columns[2][row]
+
+    def changes(self, owners: Callable[[str], list[str] | None] | None = None) -> dict[int, list[Change]]:
+        """What each commit that changed something changed, by row, parents first (built on the first
+        call). ``owners``: the refs of a subject that has other refs than those the history found (the
+        timeline's components of a HelmRelease), or None; changes with such refs are built anew."""
+        memo, refs_memo, origin = self._changes, self._refs, self.origin
+        fromtimestamp, zone, make, make_ref = dt.datetime.fromtimestamp, _zone, _CHANGE, _REF
+        sha, _, time, offset, author, message, _, _, rows = self.columns
+        out: dict[int, list[Change]] = {}
+        for row in compress(range(len(rows)), rows):
+            built = memo.get(row) if owners is None else None
+            if built is None:
+                ref = refs_memo.get(row)
+                if ref is None:
+                    date = fromtimestamp(time[row], zone(offset[row]))
+                    ref = make_ref({"sha": sha[row], "date": date, "author": author[row], "message": message[row]})
+                    refs_memo[row] = ref
+                built = [
+                    make(
+                        {
+                            "subject": subject,
+                            "action": action,
+                            "field": fld,
+                            "before": before,
+                            "after": after,
+                            "summary": summary,
+                            "refs": (owners and owners(subject)) or refs,
+                            "origin": origin,
+                            "path": path,
+                            "commit": ref,
+                        }
+                    )
+                    for subject, action, fld, before, after, summary, refs, path in rows[row]
+                ]
+                if owners is None:
+                    memo[row] = built
+            out[row] = built
+        return out
