@@ -31,6 +31,7 @@ under a millisecond; their records and changes are built when asked for
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -172,9 +173,13 @@ def _log(path: Path) -> Path:
 
 
 def _header(source: Source) -> bytes:
+    return _header_of(source.key())
+
+
+@functools.lru_cache(maxsize=16)
+def _header_of(key: str) -> bytes:
     return (
-        Binary(format=FORMAT, labbook=__version__, key=source.key(), marshal=marshal.version).model_dump_json().encode()
-        + b"\n"
+        Binary(format=FORMAT, labbook=__version__, key=key, marshal=marshal.version).model_dump_json().encode() + b"\n"
     )
 
 
@@ -288,8 +293,11 @@ def write_file(path: Path, data: bytes) -> None:
     writes it instead and says what is wrong the way every other written file does."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
+        try:
+            tmp.write_bytes(data)
+        except FileNotFoundError:  # the first write: make the folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -312,16 +320,18 @@ def _save(path: Path, source: Source, cached: Cached, table: Table) -> None:
     log = _log(path)
     new = len(table) - table.logged
     frames = cached.frames + (1 if new else 0)
-    whole = not (cached.log_size and table.logged == cached.logged and frames <= COMPACT)
-    if whole:
+    chunk = b""
+    if cached.log_size and table.logged == cached.logged and frames <= COMPACT:
+        chunk = _frame(table, table.logged) if new else b""
+        appended = _append(log, cached, chunk)
+    else:
+        appended = False
+    if appended:
+        size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
+    else:  # the log written whole, as one frame
         data = _header(source) + _frame(table)
         write_file(log, data)
         size, crc, frames = len(data), zlib.crc32(data), 1
-    else:
-        chunk = _frame(table, table.logged) if new else b""
-        if not _append(log, cached, chunk):
-            return
-        size, crc = cached.log_size + len(chunk), zlib.crc32(chunk, cached.log_crc)
     heads = cached.heads[-HEADS:]
     snap = Snapshot(
         boundary=cached.boundary,

@@ -355,3 +355,12 @@ def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run
     warm = read_history(inv, cache_dir=cache)
     assert parsed == ["inventory/platform.yaml"]  # parsed the ordinary way
     assert warm.history.changes == read_history(inv, cache_dir=False).history.changes
+
+
+def test_a_log_that_is_gone_is_written_whole_again(scenario, cached) -> None:
+    cache, first = cached
+    files = Files(cache)
+    files.log.unlink()
+    _rebuilt(scenario, cache, first)
+    assert len(files.frames()[1]) == 1
+    assert _again(scenario, cache).history.repos[0].parsed == 0
