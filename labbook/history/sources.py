@@ -244,6 +244,8 @@ class FluxSource(Source):
         if tree is None:
             return {}
         old = self._trees.get(parent_commit) if parent_commit else None
+        if old is None and parent is not None and parent_commit:  # a parent read in an earlier run
+            old = self._trees[parent_commit] = self.repo.tree(parent_commit, self.prefix)
         if parent is not None and old is not None and old == tree:
             return parent
         if parent is None or old is None:
