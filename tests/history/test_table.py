@@ -76,7 +76,10 @@ def test_the_table_builds_the_changes_and_commit_of_its_rows() -> None:
     table = Table.of("inventory", [_frame()])
     assert table is not None and check(table.columns)
     (built,) = table.changes().values()
-    assert built == [Change(**CHANGE, commit=CommitRef(**REF))]
+    valid = Change(**CHANGE, commit=CommitRef(**REF))
+    assert built == [valid] and repr(built[0]) == repr(valid)
+    assert built[0].model_fields_set == valid.model_fields_set and built[0].model_dump_json() == valid.model_dump_json()
+    assert (built[0].__pydantic_extra__, built[0].__pydantic_private__) == (None, None)
     assert built[0].commit is table.ref(0)  # one commit ref per row
     assert table.day(SHA) == dt.date(2025, 12, 7) and table.parents(SHA) == ("b" * 40,)
     owners = table.changes(lambda subject: ["cilium", "hubble"])
