@@ -133,12 +133,15 @@ def _read_one(
         cached.warnings = [w for w in cached.warnings if w.commit in reachable]
         cached.heads = [h for h in cached.heads if h in reachable]
     cached.warnings = cached.warnings + builder.warnings
+    heads = cached.heads
     cached.heads = [*[h for h in cached.heads if h != head][-(cache_mod.HEADS - 1) :], head]
+    # nothing new since the last run (a rebuild of the site without a commit): the cache says it all
+    same = not new and heads == cached.heads and len(table) == table.logged == cached.logged
     cached.tips = {
         h: known[h] if h in known else cached.tips[h] for h in cached.heads if h in known or h in cached.tips
     }
     cached.boundary = sorted(boundary)
-    if use_cache:
+    if use_cache and not same:
         cache_mod.save(path, source, cached)
     status = RepoStatus(
         origin=origin,

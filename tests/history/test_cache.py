@@ -364,3 +364,13 @@ def test_a_log_that_is_gone_is_written_whole_again(scenario, cached) -> None:
     _rebuilt(scenario, cache, first)
     assert len(files.frames()[1]) == 1
     assert _again(scenario, cache).history.repos[0].parsed == 0
+
+
+def test_a_run_with_nothing_new_writes_nothing(scenario, cached) -> None:
+    """A rebuild of the site without a new commit reads the cache and leaves it as it was."""
+    cache, first = cached
+    files = Files(cache)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (files.snap, files.log)}
+    again = _again(scenario, cache)
+    assert again.history.repos[0].parsed == 0 and again.history.changes == first.history.changes
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (files.snap, files.log)} == before
