@@ -49,7 +49,7 @@ from labbook.cycles import without_cycle_collection
 from labbook.files import atomic_write
 from labbook.history.build import State
 from labbook.history.sources import Files, Source
-from labbook.history.table import COLUMNS, Table, check
+from labbook.history.table import COLUMNS, Table, check, object_ids
 from labbook.history.table import only as _only
 from labbook.models.history import HistoryWarning
 
@@ -148,21 +148,21 @@ class Snapshot:
     def checked(self) -> bool:
         """Whether every field has its type (the tips' parts and the remembered values are checked by
         their users: :func:`tip_state`, :meth:`Source.recall`)."""
-        str_lists = (self.boundary, self.heads)
         return (
-            all(type(v) is list and all(type(s) is str for s in v) for v in str_lists)
+            type(self.boundary) is list
+            and type(self.heads) is list
             and type(self.tips) is dict
+            and type(self.warnings) is list
+            and all(type(w) is tuple and len(w) == 4 and all(type(v) is str for v in w) for w in self.warnings)
+            and object_ids([*self.boundary, *self.heads, *self.tips, *(w[2] for w in self.warnings)])
             and all(
-                type(sha) is str
-                and type(t) is tuple
+                type(t) is tuple
                 and len(t) == 2
                 and type(t[0]) is dict
                 and type(t[1]) is dict
                 and _only(chain.from_iterable(t[0].items()), str)
-                for sha, t in self.tips.items()
+                for t in self.tips.values()
             )
-            and type(self.warnings) is list
-            and all(type(w) is tuple and len(w) == 4 and all(type(v) is str for v in w) for w in self.warnings)
             and type(self.remembered) is dict
             and all(type(v) is int for v in (self.log_size, self.log_crc, self.logged, self.frames))
         )

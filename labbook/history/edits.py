@@ -250,7 +250,8 @@ class OneLineEdits:
         return {"text": self._text, "tree": tree, "index": index if self._index is not None else None}
 
     def restore(self, saved: Any) -> None:
-        """Take back what :meth:`export` gave (ignored unless it has that shape)."""
+        """Take back what :meth:`export` gave (ignored unless it has that shape). The parse is taken to
+        be the text's, as the cache's CRC vouches; an edit whose path is not in it is declined."""
         if not isinstance(saved, dict) or not isinstance(saved.get("text"), str) or "tree" not in saved:
             return
         index = saved.get("index")
@@ -313,7 +314,10 @@ class OneLineEdits:
             value = _scalar(value_text)
             if path is None or value is _NO_VALUE:
                 return None
-            tree = _replaced(tree, path, value)
+            try:
+                tree = _replaced(tree, path, value)
+            except (KeyError, IndexError, TypeError):  # a restored parse that is not its text's (see restore)
+                return None
             plain = plain and _plain_scalar(value)
         self._text, self._tree = text, tree
         self._plain_tree = tree if plain else None

@@ -35,6 +35,13 @@ ChangeRow = tuple[str, str, str | None, str | None, str | None, str, list[str], 
 before, after, summary, refs, path."""
 
 _ACTIONS = frozenset(get_args(Action))
+_TIMES = (-62135510400, 253402128000)
+"""Commit times a date can be made of in any time zone (0001-01-02 to 9999-12-30, UTC)."""
+_DAY = 24 * 60
+"""A UTC offset is less than a day either way, in minutes."""
+_ID_LENGTHS = frozenset({40, 64})
+"""SHA-1 and SHA-256 object ids, in hex."""
+_HEX = frozenset("0123456789abcdef")
 _REF = trusted_maker(CommitRef)
 _CHANGE_FIELDS = frozenset(Change.model_fields)
 _ZONES: dict[int, dt.timezone] = {}
@@ -78,10 +85,19 @@ def check(columns: Any) -> bool:
         and _strings(chain.from_iterable(parents))
         and _strings(chain.from_iterable(refs))
         and only(chain(time, offset), int)
+        and (not time or (_TIMES[0] <= min(time) and max(time) <= _TIMES[1]))
+        and (not offset or (min(offset) > -_DAY and max(offset) < _DAY))
+        and object_ids(sha)
+        and object_ids(list(chain.from_iterable(parents)))
         and only(boundary, bool)
         and set(action) <= _ACTIONS
         and only(chain(fld, before, after), str, type(None))
     )
+
+
+def object_ids(values: list[Any]) -> bool:
+    """Whether every value is a Git object id (40 or 64 lowercase hex digits, as pygit2 writes them)."""
+    return _strings(values) and set(map(len, values)) <= _ID_LENGTHS and set("".join(values)) <= _HEX
 
 
 def _strings(values: Iterable[Any]) -> bool:

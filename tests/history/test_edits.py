@@ -236,3 +236,17 @@ def test_a_structural_change_after_many_bumps_still_takes_the_next_bump() -> Non
     assert parser.edits.indexed == 1
     parser.parse("platform.yaml", "# a line added\n" + texts[21])
     assert (parser.edits.taken, parser.edits.indexed) == (20, 2)
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [{"a": {"c": "1"}}, {"a": ["1"]}, {"a": "1"}, ["1"]],
+    ids=["a key missing", "a list where a mapping was", "a scalar where a mapping was", "a list at the top"],
+)
+def test_a_restored_parse_that_is_not_its_texts_declines_the_edit(tree: Any) -> None:
+    """The cache's CRC vouches that a restored parse is the text's; when it is not (a writer's bug, a
+    file made by hand), an edit whose path is not there is declined, never an exception."""
+    saved = {"text": "a:\n  b: 1\n", "tree": tree, "index": [[2, ["a", "b"]]]}
+    edits = OneLineEdits()
+    edits.restore(saved)
+    assert edits.edited("a:\n  b: 2\n") is None
