@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -204,3 +205,26 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_unsynced(path: Path, data: bytes) -> None:
+    """Write a cache file: ``data`` to ``path`` through a temp file and a rename, without ``fsync``.
+
+    A reader sees the old file or the new one, never a mix (two runs writing at once: the last
+    rename wins). Not synced, and a cache need not be: one whose files did not reach the disk
+    before a crash fails its own checks (the history cache: the log's length and CRC) and is
+    rebuilt; the syncs would cost milliseconds a run. When the file cannot be written,
+    :func:`atomic_write` writes it instead and says what is wrong the way every other written
+    file does."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        try:
+            tmp.write_bytes(data)
+        except FileNotFoundError:  # the first write: make the folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):  # no temp file left behind, if one could be made
+            tmp.unlink()
+        atomic_write(path, data)

@@ -16,7 +16,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from labbook import __version__
-from labbook.history.cache import FORMAT, Header, write_file
+from labbook.files import write_unsynced
+from labbook.history.cache import FORMAT, Header
 from labbook.models.history import Facts
 
 LIMIT = 256
@@ -61,7 +62,7 @@ class Asked:
             del self.facts[next(iter(self.facts))]
         if self.path is not None:
             out = _Asked(format=FORMAT, labbook=__version__, key=self.key, facts=self.facts)
-            write_file(self.path, out.model_dump_json().encode())
+            write_unsynced(self.path, out.model_dump_json().encode())
 
 
 def asked_path(cache_file: Path) -> Path:

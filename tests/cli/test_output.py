@@ -12,7 +12,7 @@ import pytest
 from labbook.commands._emit import fit
 from labbook.commands.flux_list import table
 from labbook.errors import BadInput
-from labbook.files import atomic_write, output_problems
+from labbook.files import atomic_write, output_problems, write_unsynced
 from labbook.sources.flux import read_repo
 from tests.conftest import ROOT
 
@@ -92,6 +92,24 @@ def test_unwritable_outputs_are_bad_input_naming_the_path(tmp_path: Path, monkey
     with pytest.raises(BadInput) as exc:
         atomic_write(Path(name), "x")
     assert exc.value.lines() == [message]
+
+
+def test_a_cache_file_is_written_whole_in_a_new_folder_and_bad_input_where_it_cannot_be(
+    tmp_path: Path, monkeypatch
+) -> None:
+    data = bytes(range(256)) * 4  # not text: written as it is
+    write_unsynced(tmp_path / "cache" / "history.log", data)
+    assert (tmp_path / "cache" / "history.log").read_bytes() == data
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["history.log"], "no temp file left behind"
+    atomic_write(tmp_path / "bytes.bin", data)
+    assert (tmp_path / "bytes.bin").read_bytes() == data
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f").write_text("")
+    with pytest.raises(BadInput) as exc:
+        write_unsynced(Path("f/history.log"), data)
+    assert exc.value.lines() == [
+        "f/history.log: cannot write the file: f is a file, not a folder (expected a writable folder)"
+    ]
 
 
 def test_reports_and_outputs_respect_the_umask(tmp_path: Path) -> None:
