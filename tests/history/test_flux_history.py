@@ -122,3 +122,38 @@ def test_recomposing_changed_files_is_composing_them_all(path: str, part: dict |
     if path == "b/twice.yaml":
         versions = {s: f.get("version") for s, f in whole[0].items()}
         assert versions == {"helmrelease/kube-system/cilium": "1.0.1", "helmrelease/x/y": "3", "helmrelease/x/gw": "v1"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bluevulpine__flux-talos",
+        "fluxcd__flux2-kustomize-helm-example",
+        "onedr0p__home-ops",
+        "tvories__k8s-gitops",
+        "waifulabs__infrastructure",
+        "xunholy__k8s-gitops",
+    ],
+)
+def test_a_real_flux_repository_is_cached_and_a_warm_read_is_the_cold_one(
+    corpora: Path, tmp_path: Path, name: str
+) -> None:
+    """Every real corpus, committed as the Flux repository beside an inventory: what it reads is kept in
+    the cache (nothing in it that the cache cannot write), and after one more commit a warm read
+    reads that commit alone and gives what a cold read gives."""
+    repo = GitRepo(tmp_path / "lab")
+    shutil.copytree(corpora / name, repo.root / "flux", symlinks=True)
+    repo.write("inventory/hardware.yaml", lab.hardware({"spark-a": lab.SPARK}))
+    repo.write("inventory/platform.yaml", lab.platform(cilium="1.18.4", plugin="0.18.0"))
+    repo.write("inventory/rdma.yaml", lab.rdma())
+    repo.commit("the lab", "2025-11-01T10:00:00+00:00")
+    cache = tmp_path / "cache"
+    first = read_history(repo.root / "inventory", repo.root / "flux", cache_dir=cache)
+    assert [s.status for s in first.history.repos] == ["ok", "ok"]
+    assert any(c.origin == "flux" for c in first.history.changes)
+    repo.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
+    repo.commit("cilium 1.18.5", "2025-11-02T10:00:00+00:00")
+    warm = read_history(repo.root / "inventory", repo.root / "flux", cache_dir=cache)
+    assert [s.parsed for s in warm.history.repos] == [1, 1]
+    cold = read_history(repo.root / "inventory", repo.root / "flux", cache_dir=False)
+    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
