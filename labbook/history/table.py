@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, compress
+from operator import attrgetter
 from typing import Any, get_args
 
 from labbook.history.build import Record
@@ -120,7 +121,8 @@ class Table:
     origin: Origin
     """Whose history: every change of it has this origin."""
     columns: tuple[list[Any], ...] = field(default_factory=lambda: tuple([] for _ in COLUMNS))
-    """One list per column, a row per commit."""
+    """One list per column, a row per commit. The changes of a row read in this run are the
+    :class:`Change` objects built for it (:meth:`frame` makes them rows of the log)."""
     logged: int = 0
     """How many rows, from the first, came from the cache's log (the rest were read in this run)."""
     index: dict[str, int] = field(default_factory=dict)
@@ -151,23 +153,19 @@ class Table:
         return sha in self.index
 
     def add(self, records: list[Record]) -> None:
-        """Append commits read in this run (their changes are kept as built)."""
-        sha, parents, time, offset, author, message, boundary, files, changes = self.columns
-        for rec in records:
-            c = rec.commit
-            row = self.index[c.sha] = len(sha)
-            sha.append(c.sha)
-            parents.append(c.parents)
-            time.append(c.time)
-            offset.append(c.offset)
-            author.append(c.author)
-            message.append(c.message)
-            boundary.append(rec.boundary)
-            files.append(rec.files)
-            changes.append([_change_row(ch) for ch in rec.changes])
-            if rec.changes:
-                self._changes[row] = rec.changes
-                self._refs[row] = rec.changes[0].commit
+        """Append commits read in this run. Their rows hold the :class:`Change` objects as built (made
+        rows of the log by :meth:`frame`), a column at a time in C."""
+        start = len(self)
+        commits = [rec.commit for rec in records]
+        for col, name in zip(self.columns[:6], COLUMNS[:6], strict=True):
+            col.extend(map(attrgetter(name), commits))
+        for col, name in zip(self.columns[6:], COLUMNS[6:], strict=True):
+            col.extend(map(attrgetter(name), records))
+        self.index.update(zip(self.columns[0][start:], range(start, len(self)), strict=True))
+        changes = self.columns[8]
+        for row in compress(range(start, len(self)), changes[start:]):
+            self._changes[row] = changes[row]
+            self._refs[row] = changes[row][0].commit
 
     def keep(self, reachable: set[str]) -> None:
         """Drop the commits not in ``reachable`` (keeping the order)."""
@@ -182,8 +180,12 @@ class Table:
         self.index = dict(zip(self.columns[0], range(len(self.columns[0])), strict=True))
 
     def frame(self, start: int = 0) -> tuple[list[Any], ...]:
-        """The rows from ``start`` on, as a frame of the log."""
-        return tuple(col[start:] for col in self.columns)
+        """The rows from ``start`` on, as a frame of the log (the changes of rows read in this run as
+        rows, see :data:`ChangeRow`)."""
+        changes = self.columns[8]
+        new = max(start, self.logged)
+        rows = changes[start:new] + [[_change_row(c) for c in built] for built in changes[new:]]
+        return (*(col[start:] for col in self.columns[:8]), rows)
 
     # -- one commit ---------------------------------------------------------------------------
 
@@ -226,7 +228,7 @@ class Table:
         """What each commit that changed something changed, by row, parents first (built on the first
         call). ``owners``: the refs of a subject that has other refs than those the history found (the
         timeline's components of a HelmRelease), or None; changes with such refs are built anew."""
-        memo, refs_memo, origin = self._changes, self._refs, self.origin
+        memo, refs_memo, origin, logged = self._changes, self._refs, self.origin, self.logged
         fromtimestamp, zone, make_ref = dt.datetime.fromtimestamp, _zone, _REF
         new, put, every = object.__new__, object.__setattr__, _CHANGE_FIELDS
         sha, _, time, offset, author, message, _, _, rows = self.columns
@@ -240,7 +242,8 @@ class Table:
                     ref = make_ref({"sha": sha[row], "date": date, "author": author[row], "message": message[row]})
                     refs_memo[row] = ref
                 built = []
-                for subject, action, fld, before, after, summary, refs, path in rows[row]:
+                made = rows[row] if row < logged else map(_change_row, rows[row])  # loaded, or read in this run
+                for subject, action, fld, before, after, summary, refs, path in made:
                     # trusted_maker(Change)'s four steps, inlined: a call per change is a tenth of a warm read
                     change = new(Change)
                     put(
