@@ -30,21 +30,27 @@ other jobs than about this code, and the same commit measured twice in ten minut
 1.54x and 2.12x. The verdicts are on the median CPU times; the best-round ratio is printed beside
 them, as the steadiest figure.
 
+Each warm line also gives the median of each round's own warm/cold ratio (the two reads run
+back to back, so a slow spell of the machine touches both); the verdict stays on the medians.
+
 Figures on the development machine (2 cores shared with other jobs), this script at its
-defaults (``--rounds 9``), three runs back to back in a quiet spell (load average 0.3), at the
-commit that added this paragraph:
+defaults (``--rounds 9``), five runs back to back at the commit that added this paragraph
+(load average 0.6-0.9; the same cold read took 175 to 280 ms CPU across them):
 
-    cold inventory          67-70 ms CPU = 1.61-1.70x git log -p (best rounds 1.64-1.68x)   goal 2x: met
-    cold inventory+flux     142-151 ms CPU = 2.48-2.53x git log -p over both                 (no goal)
-    warm after one commit   12.5-19.5 ms CPU = 8.7-12.4% of cold                             goal 5%: MISSED
+    cold inventory          1.64-2.23x git log -p in CPU time (best rounds 1.68-1.90x)  goal 2x: met in 4 of 5
+    cold inventory+flux     2.14-2.39x git log -p over both                             (no goal)
+    warm after one commit   11.3-15.9 ms CPU = 5.7-6.7% of cold (each round's own ratio 6.1-6.5%)
+                                                                                        goal 5%: MISSED
     commits read per history  1
-    Git access alone        pygit2 0.78-0.84x the git CLI
+    Git access alone        pygit2 0.81-1.08x the git CLI
 
-    the same, three runs an hour earlier with other jobs on the machine: cold inventory
-    1.54-2.12x (one run of three over the goal), warm 10.2-11.1%
+    earlier the same day, at the first commits of the new cache format, in a quieter spell: warm
+    4.5-4.9% of cold in three runs (cold inventory 1.53-1.71x); in slower spells 5.1-8.4%. An A/B
+    of cold reads against the commit this round started from (four alternating processes each):
+    82-93 ms CPU against 82-107 ms, so the cold read is no slower than before.
 
-    before this round of work (the previous version of this paragraph, quiet runs): cold inventory
-    2.5-2.8x, inventory+flux 2.9-3.3x, warm 7.6-8.2% (of a slower cold read)
+    before this round (the previous version of this paragraph, quiet runs): cold inventory
+    1.61-1.70x, warm 8.7-12.4%; the round before that: cold 2.5-2.8x, warm 7.6-8.2%
 
 Why pygit2: it does the Git part fastest (0.8-1.0x the git CLI's two processes, dulwich 4-5x
 slower in an earlier run) and in-process, so a warm run spawns nothing.
@@ -72,20 +78,23 @@ comparison that proves the edit, three pydantic validations (component, category
 the change's wording; per commit (1,000), the walk and a tree lookup. ``git log -p`` does the
 same Git work in C.
 
-Where a warm run goes (12.5 ms in the quiet runs above): the cache (``labbook/history/cache.py``,
-format 5) is an append-only log that pydantic-core validates straight into records, commits and
-changes, plus a snapshot that vouches for the log's length and CRC and keeps, for each inventory
-file, the last revision read and its parse, so the new commit's bump is an edit of it (no parse).
-About half of a warm run is validating the log: 2,000 records and about 1,500 changes for the two
-histories, 5.3 ms at best in isolation (for the inventory's log alone, ``json.loads`` of the same
-bytes took 3.8 ms against 4.8 ms for the validation, in one measurement; a leaner layout, or arrays
-built into objects by Python, measured no faster). The rest: writing
-the snapshot and appending to the log (about 1.5 ms), linking Flux changes to the components that
-own them (about 1 ms), opening and walking the repository twice. 5% of cold is about 7 ms, less
-than materialising the history takes; meeting it would need the history's records built lazily,
-on the first question that needs them, which this round did not do.
+Where a warm run goes (py-spy, sampling warm reads of this repository in a loop): the cache
+(``labbook/history/cache.py``, format 6) is a log of marshalled frames, one per run, each the
+commits that run read as columns (``labbook/history/table.py``), plus a snapshot that vouches for
+the log's length and CRC and keeps the heads' states and, for each inventory file, the last
+revision and its parse, so the new commit's bump is an edit of it (no parse). Loading both logs
+is about a third of a warm read: unmarshalling about 11%, checking every column's types, ids,
+times and offsets in C (``table.check``) about 15%. Building the history's 959 changes and their
+888 commit refs is about a quarter (about 1.5 ms; each is what ``model_construct`` builds, not
+validated again: the rows were checked as they loaded). Reading the new commit (the edit, three
+pydantic validations, the Flux tree compared with its parent's) is about 9%, writing the snapshot
+and appending the frame about 9%, opening the repository once for both histories and walking it
+about 8%. The format 5 log, validated by pydantic-core into records and changes, took about half
+of a warm read on its own. What is left grows with the history: the loads, the checks and the
+changes. Meeting 5% in a slow spell would take building less of it: a warm read that does not
+ask for dates could leave the commit graph unloaded, but the changes are the history itself.
 
-    .venv/bin/python bench/history.py [--commits 1000] [--rounds 5]
+    .venv/bin/python bench/history.py [--commits 1000] [--rounds 9]
 """
 
 from __future__ import annotations
