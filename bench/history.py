@@ -84,8 +84,8 @@ commits that run read as columns (``labbook/history/table.py``), plus a snapshot
 the log's length and CRC and keeps the heads' states and, for each inventory file, the last
 revision and its parse, so the new commit's bump is an edit of it (no parse). Loading both logs
 is about a third of a warm read: unmarshalling about 11%, checking every column's types, ids,
-times and offsets in C (``table.check``) about 15%. Building the history's 959 changes and their
-888 commit refs is about a quarter (about 1.5 ms; each is what ``model_construct`` builds, not
+times and offsets in C (``table.check``) about 15%. Building the history's 935 changes and their
+860 commit refs is about a quarter (about 1.5 ms; each is what ``model_construct`` builds, not
 validated again: the rows were checked as they loaded). Reading the new commit (the edit, three
 pydantic validations, the Flux tree compared with its parent's) is about 9%, writing the snapshot
 and appending the frame about 9%, opening the repository once for both histories and walking it
