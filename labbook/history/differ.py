@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import is_not
 
-from labbook.history.git import Commit
+from labbook.history.git import Commit, zone
 from labbook.history.kinds import NAME, kind_of
 from labbook.models.history import Action, Change, CommitRef, Facts, Origin
 
@@ -59,7 +59,7 @@ def deltas(old: Facts, new: Facts) -> list[Delta]:
 
 def commit_ref(commit: Commit) -> CommitRef:
     """The :class:`CommitRef` of a commit, dated in the committer's time zone."""
-    tz = dt.timezone(dt.timedelta(minutes=commit.offset))
+    tz = zone(commit.offset)
     return CommitRef(
         sha=commit.sha,
         date=dt.datetime.fromtimestamp(commit.time, tz),

@@ -13,6 +13,7 @@ baseline, not as a root.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Iterable
@@ -56,6 +57,12 @@ class Commit:
     """Author name."""
     message: str
     """First line of the message."""
+
+
+@functools.lru_cache(maxsize=64)
+def zone(offset: int) -> dt.timezone:
+    """The time zone of a committer's UTC offset in minutes (as Git records it), one object per offset."""
+    return dt.timezone(dt.timedelta(minutes=offset))
 
 
 def _commit(c: Any, names: dict[str, str] | None = None) -> Commit:

@@ -23,7 +23,7 @@ from operator import attrgetter
 from typing import Any, get_args
 
 from labbook.history.build import Record
-from labbook.history.git import Commit
+from labbook.history.git import Commit, zone
 from labbook.history.sources import Files
 from labbook.models.history import Action, Change, CommitRef, Origin, trusted_maker
 
@@ -44,14 +44,6 @@ _ID_LENGTHS = frozenset({40, 64})
 """SHA-1 and SHA-256 object ids, in hex."""
 _REF = trusted_maker(CommitRef)
 _CHANGE_FIELDS = frozenset(Change.model_fields)
-_ZONES: dict[int, dt.timezone] = {}
-
-
-def _zone(offset: int) -> dt.timezone:
-    zone = _ZONES.get(offset)
-    if zone is None:
-        zone = _ZONES[offset] = dt.timezone(dt.timedelta(minutes=offset))
-    return zone
 
 
 def _change_row(c: Change) -> ChangeRow:
@@ -196,7 +188,7 @@ class Table:
     def day(self, sha: str) -> dt.date:
         """A commit's date in the committer's time zone."""
         i = self.index[sha]
-        return dt.datetime.fromtimestamp(self.columns[2][i], _zone(self.columns[3][i])).date()
+        return dt.datetime.fromtimestamp(self.columns[2][i], zone(self.columns[3][i])).date()
 
     def files(self, sha: str) -> Files | None:
         """A commit's files, when the source keeps them."""
@@ -213,7 +205,7 @@ class Table:
         ref = self._refs.get(row)
         if ref is None:
             sha, _, time, offset, author, message = self.columns[:6]
-            date = dt.datetime.fromtimestamp(time[row], _zone(offset[row]))
+            date = dt.datetime.fromtimestamp(time[row], zone(offset[row]))
             ref = _REF({"sha": sha[row], "date": date, "author": author[row], "message": message[row]})
             self._refs[row] = ref
         return ref
@@ -229,7 +221,7 @@ class Table:
         call). ``owners``: the refs of a subject that has other refs than those the history found (the
         timeline's components of a HelmRelease), or None; changes with such refs are built anew."""
         memo, refs_memo, origin, logged = self._changes, self._refs, self.origin, self.logged
-        fromtimestamp, zone, make_ref = dt.datetime.fromtimestamp, _zone, _REF
+        fromtimestamp, make_ref = dt.datetime.fromtimestamp, _REF
         new, put, every = object.__new__, object.__setattr__, _CHANGE_FIELDS
         sha, _, time, offset, author, message, _, _, rows = self.columns
         out: dict[int, list[Change]] = {}
