@@ -50,8 +50,7 @@ from labbook.cycles import without_cycle_collection
 from labbook.files import write_unsynced
 from labbook.history.build import State
 from labbook.history.sources import Files, Source
-from labbook.history.table import COLUMNS, Table, check, object_ids
-from labbook.history.table import only as _only
+from labbook.history.table import COLUMNS, Table, check, object_ids, only
 from labbook.models.history import HistoryWarning
 
 FORMAT = 6
@@ -161,7 +160,7 @@ class Snapshot:
                 and len(t) == 2
                 and type(t[0]) is dict
                 and type(t[1]) is dict
-                and _only(chain.from_iterable(t[0].items()), str)
+                and only(chain.from_iterable(t[0].items()), str)
                 for t in self.tips.values()
             )
             and type(self.remembered) is dict
@@ -228,7 +227,7 @@ def _load(path: Path, source: Source) -> Cached | None:
         if pos > len(log):
             return None
         frame = marshal.loads(log[pos - size : pos])  # noqa: S302 - vouched for by the snapshot's CRC
-        if type(frame) is not tuple or len(frame) != len(COLUMNS) or not _only(frame, list):
+        if type(frame) is not tuple or len(frame) != len(COLUMNS) or not only(frame, list):
             return None
         frames.append(frame)
     if any(w[0] != source.origin for w in snap.warnings):
@@ -260,9 +259,9 @@ def tip_state(source: Source, tip: State | Tip) -> State | None:
         facts, where = source.compose(parts)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    if not (_only(facts.values(), dict) and _only(chain.from_iterable(map(dict.items, facts.values())), tuple)):
+    if not (only(facts.values(), dict) and only(chain.from_iterable(map(dict.items, facts.values())), tuple)):
         return None
-    if not _only(chain.from_iterable(chain.from_iterable(map(dict.items, facts.values()))), str):
+    if not only(chain.from_iterable(chain.from_iterable(map(dict.items, facts.values()))), str):
         return None
     return State(files, parts, facts, where)
 
@@ -311,6 +310,7 @@ def _save(path: Path, source: Source, cached: Cached, table: Table) -> None:
     else:  # the log written whole, as one frame
         data = _header(source) + _frame(table)
         write_unsynced(log, data)
+        path.with_suffix(".json").unlink(missing_ok=True)  # the snapshot of format 5 and before, if any
         size, crc, frames = len(data), zlib.crc32(data), 1
     heads = cached.heads[-HEADS:]
     snap = Snapshot(

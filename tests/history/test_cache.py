@@ -417,3 +417,19 @@ def test_bytes_changed_under_a_matching_crc_never_raise(work, tmp_path, which) -
         assert timeline.history.repos[0].status == "ok"
         loaded += timeline.history.repos[0].parsed < COMMITS + 1
     assert loaded  # some of them were taken: the checks after the CRC were reached
+
+
+def test_the_snapshot_of_an_older_format_is_removed_when_the_log_is_written_again(scenario, tmp_path) -> None:
+    """Format 5 kept its snapshot as ``….json`` beside a ``….log`` of JSON lines: the first run of this
+    format ignores both, writes the log again and removes the old snapshot."""
+    cache = tmp_path / "cache"
+    read_history(scenario.root / "inventory", cache_dir=cache)
+    files = Files(cache)
+    old = files.snap.with_suffix(".json")
+    old.write_text('{"format": 5}', encoding="utf-8")
+    files.log.write_text('{"format":5,"labbook":"0.1.0","key":"inventory:inventory"}\n', encoding="utf-8")
+    files.snap.unlink()
+    again = _again(scenario, cache)
+    assert again.history.repos[0].parsed == COMMITS
+    assert not old.exists() and files.snap.exists() and len(files.frames()[1]) == 1
+    assert list(cache.glob("*.json")) == list(cache.glob("*.asked.json"))
