@@ -35,14 +35,17 @@ back to back, so a slow spell of the machine touches both); the verdict stays on
 
 Figures on the development machine (2 cores shared with other jobs), this script at its
 defaults (``--rounds 9``), five runs back to back at the commit that added this paragraph
-(load average 0.6-0.9; the same cold read took 175 to 280 ms CPU across them):
+(load average 1.1-2.2; the same cold read took 158 to 208 ms CPU across them):
 
-    cold inventory          1.64-2.23x git log -p in CPU time (best rounds 1.68-1.90x)  goal 2x: met in 4 of 5
-    cold inventory+flux     2.14-2.39x git log -p over both                             (no goal)
-    warm after one commit   11.3-15.9 ms CPU = 5.7-6.7% of cold (each round's own ratio 6.1-6.5%)
+    cold inventory          1.39-1.78x git log -p in CPU time (best rounds 1.35-1.60x)  goal 2x: met
+    cold inventory+flux     1.97-2.70x git log -p over both                             (no goal)
+    warm after one commit   9.3-14.8 ms CPU = 5.5-7.3% of cold (each round's own ratio 5.5-7.3%)
                                                                                         goal 5%: MISSED
     commits read per history  1
-    Git access alone        pygit2 0.81-1.08x the git CLI
+    Git access alone        pygit2 0.67-0.98x the git CLI
+
+    five runs just before, when a timed call's result was still freed inside the cold read's
+    clock (and not the warm one's): cold inventory 1.64-2.23x, warm 5.7-6.7%.
 
     earlier the same day, at the first commits of the new cache format, in a quieter spell: warm
     4.5-4.9% of cold in three runs (cold inventory 1.53-1.71x); in slower spells 5.1-8.4%. An A/B
@@ -52,7 +55,7 @@ defaults (``--rounds 9``), five runs back to back at the commit that added this 
     before this round (the previous version of this paragraph, quiet runs): cold inventory
     1.61-1.70x, warm 8.7-12.4%; the round before that: cold 2.5-2.8x, warm 7.6-8.2%
 
-Why pygit2: it does the Git part fastest (0.8-1.0x the git CLI's two processes, dulwich 4-5x
+Why pygit2: it does the Git part fastest (0.7-1.1x the git CLI's two processes, dulwich 4-5x
 slower in an earlier run) and in-process, so a warm run spawns nothing.
 
 Where a cold read goes: ``git log -p`` only diffs; history must also read every new revision of
