@@ -23,7 +23,7 @@ from operator import attrgetter
 from typing import Any, get_args
 
 from labbook.history.build import Record
-from labbook.history.git import Commit, zone
+from labbook.history.git import zone
 from labbook.history.sources import Files
 from labbook.models.history import Action, Change, CommitRef, Origin, trusted_maker
 
@@ -195,11 +195,6 @@ class Table:
         i = self.index.get(sha)
         return None if i is None else self.columns[7][i]
 
-    def commit(self, sha: str) -> Commit:
-        """A commit."""
-        i = self.index[sha]
-        return Commit(*(col[i] for col in self.columns[:6]))
-
     def ref(self, row: int) -> CommitRef:
         """The :class:`CommitRef` of a row (one per commit, shared by its changes)."""
         ref = self._refs.get(row)
@@ -220,19 +215,14 @@ class Table:
         """What each commit that changed something changed, by row, parents first (built on the first
         call). ``owners``: the refs of a subject that has other refs than those the history found (the
         timeline's components of a HelmRelease), or None; changes with such refs are built anew."""
-        memo, refs_memo, origin, logged = self._changes, self._refs, self.origin, self.logged
-        fromtimestamp, make_ref = dt.datetime.fromtimestamp, _REF
+        memo, origin, logged = self._changes, self.origin, self.logged
         new, put, every = object.__new__, object.__setattr__, _CHANGE_FIELDS
-        sha, _, time, offset, author, message, _, _, rows = self.columns
+        rows = self.columns[8]
         out: dict[int, list[Change]] = {}
         for row in compress(range(len(rows)), rows):
             built = memo.get(row) if owners is None else None
             if built is None:
-                ref = refs_memo.get(row)
-                if ref is None:
-                    date = fromtimestamp(time[row], zone(offset[row]))
-                    ref = make_ref({"sha": sha[row], "date": date, "author": author[row], "message": message[row]})
-                    refs_memo[row] = ref
+                ref = self.ref(row)
                 built = []
                 made = rows[row] if row < logged else map(_change_row, rows[row])  # loaded, or read in this run
                 for subject, action, fld, before, after, summary, refs, path in made:
