@@ -51,7 +51,7 @@ from labbook.files import write_unsynced
 from labbook.history.build import State
 from labbook.history.sources import Files, Source
 from labbook.history.table import COLUMNS, Table, check, object_ids, only
-from labbook.models.history import HistoryWarning
+from labbook.models.history import HistoryWarning, trusted_maker
 
 FORMAT = 6
 """Bump when what is cached, or how facts are projected, changes."""
@@ -61,6 +61,9 @@ HEADS = 4
 
 COMPACT = 32
 """A log of this many frames is rewritten as one (each frame costs a little to load)."""
+
+_WARNING = trusted_maker(HistoryWarning)
+"""A warning of the snapshot, as checked by :meth:`Snapshot.checked` (not validated again)."""
 
 _SIZE = struct.Struct("<I")
 _SEAL = struct.Struct("<II")
@@ -239,7 +242,7 @@ def _load(path: Path, source: Source) -> Cached | None:
         table,
         snap.heads,
         dict(snap.tips),
-        [HistoryWarning.trusted(origin=o, path=p, commit=c, message=m) for o, p, c, m in snap.warnings],
+        [_WARNING({"origin": o, "path": p, "commit": c, "message": m}) for o, p, c, m in snap.warnings],
         snap.boundary,
         snap.log_size,
         snap.log_crc,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,12 +34,6 @@ _T = TypeVar("_T", bound=BaseModel)
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @classmethod
-    def trusted(cls, **values: Any) -> Self:
-        """An instance of values this program made and checked itself, not validated again (see
-        :func:`trusted_maker`)."""
-        return trusted_maker(cls)(values)
 
 
 @functools.cache
