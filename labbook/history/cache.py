@@ -20,14 +20,22 @@ written by :mod:`marshal`, the format Python's own ``__pycache__`` uses:
   follows its length and CRC-32.
 
 A reader takes the log only up to the length the snapshot names, and only if the
-CRC matches: an append cut short, or a snapshot and a log written by two runs at
-once, make the cache ignored and rebuilt, never trusted. What the bytes hold is
-then checked a column at a time (:func:`labbook.history.table.check`), and
-anything unexpected (another format, labbook or Python, data that does not
-unmarshal or does not have the layout, a commit twice, a clone that was shallow
-and is not any more) is treated the same way. The two histories of the
-1,000-commit bench (``bench/history.py``) load in about 2 ms, checks included
-(about half of it); their changes are built when the timeline asks for them
+CRC matches: an append cut short, bytes changed on disk, or a snapshot and a log
+written by two runs at once, make the cache ignored and rebuilt, never trusted;
+so does anything else unexpected (another format, labbook or Python, data that
+does not unmarshal or is not a frame's outline, a commit twice, a clone that was
+shallow and is not any more).
+
+What a frame holds is checked value by value before it is written
+(:func:`labbook.history.table.check`; a run whose commits fail it writes
+nothing), not each time it loads: :mod:`marshal` writes and loads back exactly
+the types checked, and the CRC vouches that the bytes are the ones written. This
+is how Git reads its own commit-graph file (the contents are verified by ``git
+commit-graph verify``, not by every read) and Python its ``__pycache__``; the
+snapshot, small, is still checked as it loads (:meth:`Snapshot.checked`). A log
+made by hand, with its CRC made to match, is trusted as written. The two
+histories of the 1,000-commit bench (``bench/history.py``) load in about 1 ms;
+their changes are built when the timeline asks for them
 (:class:`~labbook.history.table.Table`).
 """
 
@@ -50,7 +58,7 @@ from labbook.cycles import without_cycle_collection
 from labbook.files import write_unsynced
 from labbook.history.build import State
 from labbook.history.sources import Files, Source
-from labbook.history.table import COLUMNS, Table, check, object_ids, only
+from labbook.history.table import Table, check, object_ids, only, shaped
 from labbook.models.history import HistoryWarning, trusted_maker
 
 FORMAT = 6
@@ -230,13 +238,13 @@ def _load(path: Path, source: Source) -> Cached | None:
         if pos > len(log):
             return None
         frame = marshal.loads(log[pos - size : pos])  # noqa: S302 - vouched for by the snapshot's CRC
-        if type(frame) is not tuple or len(frame) != len(COLUMNS) or not only(frame, list):
+        if not shaped(frame):
             return None
         frames.append(frame)
     if any(w[0] != source.origin for w in snap.warnings):
         return None
     table = Table.of(source.origin, frames)
-    if table is None or not check(table.columns) or len(table) != snap.logged or len(frames) != snap.frames:
+    if table is None or len(table) != snap.logged or len(frames) != snap.frames:
         return None
     return Cached(
         table,
@@ -270,7 +278,12 @@ def tip_state(source: Source, tip: State | Tip) -> State | None:
 
 
 def _frame(table: Table, start: int = 0) -> bytes:
-    data = marshal.dumps(table.frame(start), marshal.version)
+    """The rows from ``start`` on as a frame of the log; ValueError when they do not have the layout
+    (:func:`~labbook.history.table.check`: a writer's bug, and nothing is written)."""
+    frame = table.frame(start)
+    if not check(frame):
+        raise ValueError("the commits read do not have the layout of the log")
+    data = marshal.dumps(frame, marshal.version)
     return _SIZE.pack(len(data)) + data
 
 
@@ -288,14 +301,15 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
 
 def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it as one frame, see :data:`COMPACT`), then write
-    the snapshot (each whole file through a rename, see :func:`~labbook.files.write_unsynced`; an append cut short fails
-    the log's length and CRC). Nothing is written when a value cannot be marshalled."""
+        the snapshot (each whole file through a rename, see :func:`~labbook.files.write_unsynced`; an append cut short fails
+        the log's length and CRC). Nothing is written when the commits read do not have the log's layout
+    or a value cannot be marshalled."""
     table = cached.table
     with without_cycle_collection():
         try:
             _save(path, source, cached, table)
-        except ValueError:  # a value marshal does not take (none is expected): no cache, a cold read next time
-            return
+        except ValueError:  # a frame without the layout, or a value marshal does not take (neither is
+            return  # expected): nothing written, and the next run reads these commits again
 
 
 def _save(path: Path, source: Source, cached: Cached, table: Table) -> None:

@@ -8,9 +8,10 @@ lookups, and a commit's :class:`~labbook.models.history.Change` objects are buil
 the first time the timeline asks for them (once per commit, sharing one
 :class:`~labbook.models.history.CommitRef`).
 
-The columns are checked where they are loaded (:func:`check`), a column at a time
-in C (``map`` and ``itertools.chain``), not an object at a time: a log that holds
-anything else is not used.
+A frame is checked before it is written to the log (:func:`check`), a column at
+a time in C (``map`` and ``itertools.chain``), not an object at a time: a run
+whose commits do not have the layout writes nothing. A loaded frame is taken on
+its CRC (:mod:`labbook.history.cache`) and its outline (:func:`shaped`).
 """
 
 from __future__ import annotations
@@ -55,13 +56,24 @@ def only(values: Any, *types: type) -> bool:
     return set(map(type, values)) <= set(types)
 
 
+def shaped(columns: Any) -> bool:
+    """Whether ``columns`` has a frame's outline: a tuple of one list per column, all of one length."""
+    return (
+        type(columns) is tuple
+        and len(columns) == len(COLUMNS)
+        and only(columns, list)
+        and len(set(map(len, columns))) <= 1
+    )
+
+
 def check(columns: Any) -> bool:
-    """Whether ``columns`` (a frame of the log, as loaded) has the layout :class:`Table` keeps. A
-    column at a time, in C: the types of all strings are taken in one pass, and so on."""
-    if type(columns) is not tuple or len(columns) != len(COLUMNS) or not only(columns, list):
+    """Whether ``columns`` (a frame, before it is written to the log) has the layout :class:`Table`
+    keeps, value by value. A column at a time, in C: the types of all strings are taken in one pass,
+    and so on. :mod:`marshal` writes exactly these types and loads them back as they were."""
+    if not shaped(columns):
         return False
     sha, parents, time, offset, author, message, boundary, files, changes = columns
-    if len(set(map(len, columns))) > 1 or not only(changes, list) or not only(files, dict, type(None)):
+    if not only(changes, list) or not only(files, dict, type(None)):
         return False
     distinct = dict(zip(map(id, files), files, strict=True))  # a commit shares its parent's files
     distinct.pop(id(None), None)
@@ -126,8 +138,8 @@ class Table:
 
     @classmethod
     def of(cls, origin: Origin, frames: list[tuple[list[Any], ...]]) -> Table | None:
-        """The table of the log's frames (each checked with :func:`check` by the caller), or None when a
-        commit is there twice."""
+        """The table of the log's frames (each :func:`shaped`; their values were checked before they were
+        written), or None when a commit is there twice."""
         if not frames:
             return cls(origin)
         columns = frames[0]  # the later frames appended to the first one's lists (usually the long one)

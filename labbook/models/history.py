@@ -39,8 +39,8 @@ class _Out(BaseModel):
 @functools.cache
 def trusted_maker(cls: type[_T]) -> Callable[[dict[str, Any]], _T]:
     """A function that makes an instance of ``cls`` of values this program made and checked itself,
-    without validating them again: the history cache's columns, checked a column at a time as they
-    load (:func:`labbook.history.table.check`).
+    without validating them again: the history cache's columns, checked a column at a time before
+    they were written (:func:`labbook.history.table.check`).
 
     It builds what ``model_construct`` builds (the same ``__dict__``, fields set, extra and private
     state) without its pass over each field: every field must be given, in the model's order, and

@@ -1,6 +1,8 @@
 """The history cache (format 6): what it keeps round-trips exactly, and anything that does not check out
-is ignored and rebuilt, never trusted (a cut log, bytes changed, a frame that does not have the layout
-even with a matching CRC, a repeated commit, another format, a snapshot with something after it).
+is ignored and rebuilt, never trusted (a cut log, bytes changed, a frame without a frame's outline even
+with a matching CRC, a repeated commit, another format, a snapshot with something after it or without
+its layout). Commits without the log's layout are never written: the values of a frame are checked
+before it is written, and loaded on its CRC (as Git reads its commit-graph file).
 
 The files are read and written here the way ``labbook/history/cache.py`` documents them (a JSON header
 line, then marshal data), so that a test can change one thing and vouch for it as a run would.
@@ -166,11 +168,28 @@ def _set(column: str, value: Any, row: int = -1):
 @pytest.mark.parametrize(
     "edit",
     [
+        pytest.param(lambda columns: columns["message"].pop(), id="a column shorter than the others"),
+        pytest.param(lambda columns: columns.update(sha=tuple(columns["sha"])), id="a column that is not a list"),
+        pytest.param(lambda columns: columns.popitem(), id="a column missing"),
+    ],
+)
+def test_a_frame_without_a_frames_outline_is_ignored_even_with_a_matching_crc(scenario, cached, edit) -> None:
+    cache, first = cached
+    _edit_last_frame(cache, edit)
+    _rebuilt(scenario, cache, first)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
         pytest.param(_set("time", "soon"), id="a time that is not a number"),
+        pytest.param(_set("time", 10**12), id="a time no date is made of"),
         pytest.param(_set("offset", True), id="an offset that is a bool"),
+        pytest.param(_set("offset", 24 * 60), id="an offset of a day"),
         pytest.param(_set("boundary", 0), id="a boundary flag that is not a bool"),
+        pytest.param(_set("sha", "main"), id="a commit id that is not one"),
         pytest.param(_set("parents", None), id="a commit without a parents tuple"),
-        pytest.param(_set("parents", (b"\x00" * 20,)), id="a parent id that is bytes"),
+        pytest.param(_set("parents", ("0" * 39,)), id="a parent id one digit short"),
         pytest.param(_set("author", None), id="an author that is not a string"),
         pytest.param(_set("files", ["inventory/hardware.yaml"]), id="files that are not a mapping"),
         pytest.param(_set("files", {"inventory/hardware.yaml": 1}), id="a blob id that is not a string"),
@@ -183,14 +202,41 @@ def _set(column: str, value: Any, row: int = -1):
             _set("changes", [("node/x", "added", None, None, None, "x added", ["x", 1], "inventory/hardware.yaml")]),
             id="a ref that is not a string",
         ),
-        pytest.param(lambda columns: columns["message"].pop(), id="a column shorter than the others"),
-        pytest.param(lambda columns: columns.update(sha=tuple(columns["sha"])), id="a column that is not a list"),
     ],
 )
-def test_a_frame_without_the_layout_is_ignored_even_with_a_matching_crc(scenario, cached, edit) -> None:
-    cache, first = cached
-    _edit_last_frame(cache, edit)
-    _rebuilt(scenario, cache, first)
+def test_commits_without_the_layout_are_never_written(work, tmp_path, monkeypatch, edit) -> None:
+    """A writer's bug (a frame whose values are not the layout, here made by changing what
+    ``Table.frame`` gives): the run still answers, writes nothing, and the next run reads those
+    commits again. The values are checked before a frame is written, not each time it loads."""
+    from labbook.history.table import Table
+    from tests.history import lab
+
+    cache, inv = tmp_path / "cache", work.root / "inventory"
+    frame = Table.frame
+
+    def broken(table: Table, start: int = 0) -> tuple[list[Any], ...]:
+        columns = dict(zip(COLUMNS, frame(table, start), strict=True))
+        edit(columns)
+        return tuple(columns.values())
+
+    with monkeypatch.context() as patched:  # the first write, whole
+        patched.setattr(Table, "frame", broken)
+        assert read_history(inv, cache_dir=cache).history.repos[0].parsed == COMMITS
+        assert not list(cache.glob("*"))
+    read_history(inv, cache_dir=cache)
+    files = Files(cache)
+    before = {p: p.read_bytes() for p in (files.snap, files.log)}
+    work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
+    work.commit("cilium 1.18.5", "2025-12-21T09:00:00+01:00")
+    with monkeypatch.context() as patched:  # an append
+        patched.setattr(Table, "frame", broken)
+        assert read_history(inv, cache_dir=cache).history.repos[0].parsed == 1
+    assert {p: p.read_bytes() for p in before} == before
+    again = read_history(inv, cache_dir=cache)
+    assert again.history.repos[0].parsed == 1  # read again, and now written
+    cold = read_history(inv, cache_dir=False)
+    assert (again.history.changes, again.history.warnings) == (cold.history.changes, cold.history.warnings)
+    assert read_history(inv, cache_dir=cache).history.repos[0].parsed == 0
 
 
 def test_a_first_frame_without_the_layout_is_ignored_when_another_follows(scenario, cached) -> None:
@@ -380,13 +426,12 @@ def test_a_run_with_nothing_new_writes_nothing(scenario, cached) -> None:
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (files.snap, files.log)} == before
 
 
-@pytest.mark.parametrize("which", ["log", "snapshot"])
-def test_bytes_changed_under_a_matching_crc_never_raise(work, tmp_path, which) -> None:
-    """What a damaged cache can do when even its CRC was made to match (a writer's bug, or a file made
-    by hand): bytes changed at random in the log's frame or the snapshot's payload, the CRC made to
-    match. marshal loads many of them; each run still ends with a history (perhaps not the true one:
-    the CRC is what vouches for the bytes), never an exception. The snapshot is read by a run with a
-    new commit, so the remembered parse and the head's state are used."""
+def test_bytes_of_the_snapshot_changed_under_a_matching_crc_never_raise(work, tmp_path) -> None:
+    """What a damaged snapshot can do when even its CRC was made to match (a file made by hand): bytes
+    changed at random in its payload, the CRC made to match. marshal loads many of them; each run
+    still ends with a history (perhaps not the true one: the CRC is what vouches for the bytes), never
+    an exception: the snapshot is checked as it loads. It is read by a run with a new commit, so the
+    remembered parse and the head's state are used."""
     import random
 
     from tests.history import lab
@@ -397,8 +442,7 @@ def test_bytes_changed_under_a_matching_crc_never_raise(work, tmp_path, which) -
     work.commit("cilium 1.18.5", "2025-12-21T09:00:00+01:00")
     files = Files(cache)
     log, snap = files.log.read_bytes(), files.snap.read_bytes()
-    line, frames = files.frames()
-    blob = marshal.dumps(frames[0]) if which == "log" else snap.partition(b"\n")[2][8:]
+    blob = snap.partition(b"\n")[2][8:]
     rng = random.Random(12)
     loaded = 0
     for _ in range(150):
@@ -406,17 +450,36 @@ def test_bytes_changed_under_a_matching_crc_never_raise(work, tmp_path, which) -
         for _ in range(rng.randint(1, 3)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         files.log.write_bytes(log)
-        files.snap.write_bytes(snap)
-        if which == "log":
-            files.vouch(line + struct.pack("<I", len(data)) + bytes(data))
-        else:
-            files.snap.write_bytes(
-                snap.partition(b"\n")[0] + b"\n" + struct.pack("<II", len(data), zlib.crc32(data)) + data
-            )
+        files.snap.write_bytes(
+            snap.partition(b"\n")[0] + b"\n" + struct.pack("<II", len(data), zlib.crc32(data)) + data
+        )
         timeline = read_history(inv, cache_dir=cache)
         assert timeline.history.repos[0].status == "ok"
         loaded += timeline.history.repos[0].parsed < COMMITS + 1
     assert loaded  # some of them were taken: the checks after the CRC were reached
+
+
+def test_bytes_of_the_log_changed_at_random_are_never_trusted(work, tmp_path) -> None:
+    """Bytes of the log changed at random (one to three, anywhere after the header line): the CRC the
+    snapshot keeps catches every one, and the run reads every commit again, to the same history."""
+    import random
+
+    cache, inv = tmp_path / "cache", work.root / "inventory"
+    first = read_history(inv, cache_dir=cache)
+    files = Files(cache)
+    log, snap = files.log.read_bytes(), files.snap.read_bytes()
+    start = log.index(b"\n") + 1
+    rng = random.Random(13)
+    for _ in range(40):
+        data = bytearray(log)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(start, len(data))
+            data[at] = (data[at] + rng.randrange(1, 256)) % 256
+        files.log.write_bytes(bytes(data))
+        files.snap.write_bytes(snap)
+        again = read_history(inv, cache_dir=cache)
+        assert again.history.repos[0].parsed == COMMITS
+        assert again.history.changes == first.history.changes
 
 
 def test_the_snapshot_of_an_older_format_is_removed_when_the_log_is_written_again(scenario, tmp_path) -> None:
