@@ -301,9 +301,9 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
 
 def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it as one frame, see :data:`COMPACT`), then write
-        the snapshot (each whole file through a rename, see :func:`~labbook.files.write_unsynced`; an append cut short fails
-        the log's length and CRC). Nothing is written when the commits read do not have the log's layout
-    or a value cannot be marshalled."""
+    the snapshot (each whole file through a rename, see :func:`~labbook.files.write_unsynced`; an
+    append cut short fails the log's length and CRC). Nothing is written when the commits read do not
+    have the log's layout or a value cannot be marshalled."""
     table = cached.table
     with without_cycle_collection():
         try:
