@@ -250,7 +250,7 @@ def _load(path: Path, source: Source) -> Cached | None:
         table,
         snap.heads,
         dict(snap.tips),
-        [_WARNING({"origin": o, "path": p, "commit": c, "message": m}) for o, p, c, m in snap.warnings],
+        _WARNING({"origin": o, "path": p, "commit": c, "message": m} for o, p, c, m in snap.warnings),
         snap.boundary,
         snap.log_size,
         snap.log_crc,

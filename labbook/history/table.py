@@ -17,9 +17,10 @@ its CRC (:mod:`labbook.history.cache`) and its outline (:func:`shaped`).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import attrgetter
 from typing import Any, get_args
 
@@ -44,7 +45,10 @@ _DAY = 24 * 60
 _ID_LENGTHS = frozenset({40, 64})
 """SHA-1 and SHA-256 object ids, in hex."""
 _REF = trusted_maker(CommitRef)
+_REF_KEYS = tuple(CommitRef.model_fields)
 _CHANGE = trusted_maker(Change)
+_CHANGE_KEYS = tuple(Change.model_fields)
+_AT = dt.datetime.fromtimestamp
 
 
 def _change_row(c: Change) -> ChangeRow:
@@ -209,13 +213,18 @@ class Table:
 
     def ref(self, row: int) -> CommitRef:
         """The :class:`CommitRef` of a row (one per commit, shared by its changes)."""
-        ref = self._refs.get(row)
-        if ref is None:
-            sha, _, time, offset, author, message = self.columns[:6]
-            date = dt.datetime.fromtimestamp(time[row], zone(offset[row]))
-            ref = _REF({"sha": sha[row], "date": date, "author": author[row], "message": message[row]})
-            self._refs[row] = ref
-        return ref
+        return self.refs([row])[0]
+
+    def refs(self, rows: list[int]) -> list[CommitRef]:
+        """The :class:`CommitRef` of each row (built once per row, a column at a time in C)."""
+        known = self._refs
+        missing = list(filterfalse(known.__contains__, rows))
+        if missing:
+            sha, _, time, offset, author, message = (col.__getitem__ for col in self.columns[:6])
+            dates = map(_AT, map(time, missing), map(zone, map(offset, missing)))
+            fields = zip(map(sha, missing), dates, map(author, missing), map(message, missing), strict=True)
+            known.update(zip(missing, _REF(map(dict, map(zip, repeat(_REF_KEYS), fields))), strict=True))
+        return list(map(known.__getitem__, rows))
 
     # -- the changes --------------------------------------------------------------------------
 
@@ -224,35 +233,33 @@ class Table:
         return self.columns[2][row]
 
     def changes(self, owners: Callable[[str], list[str] | None] | None = None) -> dict[int, list[Change]]:
-        """What each commit that changed something changed, by row, parents first (built on the first
-        call). ``owners``: the refs of a subject that has other refs than those the history found (the
-        timeline's components of a HelmRelease), or None; changes with such refs are built anew."""
-        memo, origin, logged, make = self._changes, self.origin, self.logged, _CHANGE
-        rows = self.columns[8]
-        out: dict[int, list[Change]] = {}
-        for row in compress(range(len(rows)), rows):
-            built = memo.get(row) if owners is None else None
-            if built is None:
-                ref = self.ref(row)
-                made = rows[row] if row < logged else map(_change_row, rows[row])  # loaded, or read in this run
-                built = [
-                    make(
-                        {
-                            "subject": subject,
-                            "action": action,
-                            "field": fld,
-                            "before": before,
-                            "after": after,
-                            "summary": summary,
-                            "refs": (owners and owners(subject)) or refs,
-                            "origin": origin,
-                            "path": path,
-                            "commit": ref,
-                        }
-                    )
-                    for subject, action, fld, before, after, summary, refs, path in made
-                ]
-                if owners is None:
-                    memo[row] = built
-            out[row] = built
-        return out
+        """What each commit that changed something changed, by row (built on the first call). ``owners``:
+        the refs of a subject that has other refs than those the history found (the timeline's
+        components of a HelmRelease), or None; changes with such refs are built anew.
+
+        Built a column at a time in C (``zip`` and ``map``): the rows' fields, then each change's
+        dict, then the changes (:func:`~labbook.models.history.trusted_maker`), then each row's
+        slice of them; no Python code runs per change, except to ask ``owners``."""
+        memo, rows, logged = self._changes, self.columns[8], self.logged
+        todo = list(compress(range(len(rows)), rows))
+        if owners is None:
+            todo = list(filterfalse(memo.__contains__, todo))
+        cut = bisect_left(todo, logged)  # loaded rows hold rows of the log; rows read in this run, changes
+        picked = list(map(rows.__getitem__, todo))
+        flat = list(chain(chain.from_iterable(picked[:cut]), map(_change_row, chain.from_iterable(picked[cut:]))))
+        counts = list(map(len, picked))
+        made: list[Change] = []
+        if flat:
+            subject, action, fld, before, after, summary, refs, path = zip(*flat, strict=True)
+            if owners is not None:
+                found = {s: owners(s) for s in set(subject)}
+                refs = tuple(found[s] or r for s, r in zip(subject, refs, strict=True))
+            commits = chain.from_iterable(map(repeat, self.refs(todo), counts))
+            fields = zip(subject, action, fld, before, after, summary, refs, repeat(self.origin), path, commits)
+            made = _CHANGE(map(dict, map(zip, repeat(_CHANGE_KEYS), fields)))
+        ends = list(accumulate(counts))
+        out = dict(zip(todo, map(made.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True))
+        if owners is not None:
+            return out
+        memo.update(out)
+        return dict(memo)

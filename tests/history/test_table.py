@@ -59,7 +59,8 @@ def _frame(**columns: list) -> tuple[list, ...]:
     ],
 )
 def test_a_trusted_instance_is_the_validated_one(model, values) -> None:
-    made = trusted_maker(model)(dict(values))
+    made, twin = trusted_maker(model)([dict(values), dict(values)])  # made a pass at a time: each one whole
+    assert twin == made and twin is not made and twin.__dict__ is not made.__dict__
     valid = model.model_validate(values)
     assert made == valid
     if model is not Change:  # a change holds a list (its refs): no hash either way
