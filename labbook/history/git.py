@@ -130,8 +130,10 @@ class Repo:
         sort = pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE
         walker = self._repo.walk(head, sort)
         for sha in hide:
-            if sha in self._repo:
+            try:  # no lookup first: hiding reads the commit anyway
                 walker.hide(sha)
+            except (KeyError, ValueError, pygit2.GitError):  # a head the repository no longer has (a rebase, then gc)
+                continue
         names: dict[str, str] = {}
         return [_commit(c, names) for c in walker]
 

@@ -219,10 +219,11 @@ class Table:
         missing = list(filterfalse(known.__contains__, rows))
         if missing:
             sha, _, time, offset, author, message = self.columns[:6]
+            dates = map(_AT, map(time.__getitem__, missing), map(zone, map(offset.__getitem__, missing)))
             made = _REF(
                 [
-                    {"sha": sha[r], "date": _AT(time[r], zone(offset[r])), "author": author[r], "message": message[r]}
-                    for r in missing
+                    {"sha": sha[r], "date": date, "author": author[r], "message": message[r]}
+                    for r, date in zip(missing, dates, strict=True)
                 ]
             )
             known.update(zip(missing, made, strict=True))

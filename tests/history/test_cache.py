@@ -14,6 +14,7 @@ import dataclasses
 import json
 import marshal
 import struct
+import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
@@ -370,6 +371,27 @@ def test_a_commit_that_left_the_history_leaves_the_warm_read(work, tmp_path) -> 
     assert b"fix, cilium 1.18.4" not in files.log.read_bytes()  # the log was written again without it
     assert len(files.frames()[1]) == 1
     assert read_history(inv, cache_dir=cache).history.repos[0].parsed == 0
+
+
+def test_a_cached_head_the_repository_no_longer_has_is_not_a_problem(work, tmp_path) -> None:
+    """A head of the last run that left the history and was then pruned (a reset, ``git gc``): the walk
+    cannot hide a commit the repository does not have, and the run reads what HEAD reaches."""
+    from tests.history import lab
+
+    cache, inv = tmp_path / "cache", work.root / "inventory"
+    read_history(inv, cache_dir=cache)
+    gone = work.git("rev-parse", "HEAD")
+    work.git("reset", "-q", "--hard", "HEAD~1")
+    work.git("reflog", "expire", "--expire=now", "--all")
+    work.git("gc", "-q", "--prune=now")
+    with pytest.raises(subprocess.CalledProcessError):  # gone from the object database
+        work.git("cat-file", "-e", gone)
+    work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
+    work.commit("cilium 1.18.5 instead", "2025-12-08T09:00:00+01:00")
+    warm = read_history(inv, cache_dir=cache)
+    cold = read_history(inv, cache_dir=False)
+    assert warm.history.repos[0].status == "ok"
+    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
 
 
 def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run_remembered(
