@@ -231,22 +231,22 @@ class Table:
 
     # -- the changes --------------------------------------------------------------------------
 
-    def time(self, row: int) -> int:
-        """A row's committer time (seconds since the epoch)."""
-        return self.columns[2][row]
+    def times(self, rows: list[int]) -> list[int]:
+        """The rows' committer times (seconds since the epoch)."""
+        return list(map(self.columns[2].__getitem__, rows))
 
-    def changes(self, owners: Callable[[str], list[str] | None] | None = None) -> dict[int, list[Change]]:
-        """What each commit that changed something changed, by row (built on the first call). ``owners``:
-        the refs of a subject that has other refs than those the history found (the timeline's
-        components of a HelmRelease), or None; changes with such refs are built anew.
+    def changes(self, owners: Callable[[str], list[str] | None] | None = None) -> tuple[list[int], list[list[Change]]]:
+        """The rows of the commits that changed something (parents first) and what each changed (built
+        on the first call). ``owners``: the refs of a subject that has other refs than those the
+        history found (the timeline's components of a HelmRelease), or None; changes with such refs
+        are built anew.
 
         Built in passes: the rows' changes in one list, each change's ``__dict__`` (a dict display,
         twice as fast as ``dict(zip(...))``), the changes (:func:`~labbook.models.history.trusted_maker`,
         in C), then each row's slice of them (in C); ``owners`` is asked once per subject."""
         memo, rows, logged = self._changes, self.columns[8], self.logged
-        todo = list(compress(range(len(rows)), rows))
-        if owners is None:
-            todo = list(filterfalse(memo.__contains__, todo))
+        every = list(compress(range(len(rows)), rows))
+        todo = every if owners is not None else list(filterfalse(memo.__contains__, every))
         cut = bisect_left(todo, logged)  # loaded rows hold rows of the log; rows read in this run, changes
         picked = list(map(rows.__getitem__, todo))
         flat = list(chain(chain.from_iterable(picked[:cut]), map(_change_row, chain.from_iterable(picked[cut:]))))
@@ -273,8 +273,8 @@ class Table:
             ]
         )
         ends = list(accumulate(counts))
-        out = dict(zip(todo, map(made.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True))
+        built = list(map(made.__getitem__, map(slice, [0, *ends[:-1]], ends)))
         if owners is not None:
-            return out
-        memo.update(out)
-        return dict(memo)
+            return todo, built
+        memo.update(zip(todo, built, strict=True))
+        return every, list(map(memo.__getitem__, every))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import neg
 from pathlib import Path
 
 from labbook.cycles import without_cycle_collection
@@ -299,10 +301,12 @@ def _read_history(inventory: Path, flux: Path | None, cache_dir: Path | bool | N
         owners = _owners(_release_owners(inv.facts_at(inv.head)))
     # newest first; ties: the later commit in its history's order, then the history read first. A
     # commit's changes stay together in their order, so commits are sorted, not changes (same order).
-    built = [read.table.changes(owners if origin == "flux" else None) for origin, read in reads.items()]
-    groups = [(-read.table.time(row), -row, n) for n, read in enumerate(reads.values()) for row in built[n]]
-    groups.sort()
-    changes: list[Change] = []
-    for _, row, n in groups:
-        changes += built[n][-row]
+    keys: list[tuple[int, int, int]] = []
+    groups: list[list[Change]] = []
+    for n, (origin, read) in enumerate(reads.items()):
+        rows, built = read.table.changes(owners if origin == "flux" else None)
+        keys += zip(map(neg, read.table.times(rows)), map(neg, rows), repeat(n))
+        groups += built
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    changes = list(chain.from_iterable(map(groups.__getitem__, order)))
     return Timeline(History(repos=statuses, changes=changes, warnings=warnings), reads)

@@ -76,15 +76,17 @@ def test_a_trusted_instance_is_the_validated_one(model, values) -> None:
 def test_the_table_builds_the_changes_and_commit_of_its_rows() -> None:
     table = Table.of("inventory", [_frame()])
     assert table is not None and check(table.columns)
-    (built,) = table.changes().values()
+    rows, (built,) = table.changes()
+    assert rows == [0]
     valid = Change(**CHANGE, commit=CommitRef(**REF))
     assert built == [valid] and repr(built[0]) == repr(valid)
     assert built[0].model_fields_set == valid.model_fields_set and built[0].model_dump_json() == valid.model_dump_json()
     assert (built[0].__pydantic_extra__, built[0].__pydantic_private__) == (None, None)
     assert built[0].commit is table.ref(0)  # one commit ref per row
     assert table.day(SHA) == dt.date(2025, 12, 7) and table.parents(SHA) == ("b" * 40,)
-    owners = table.changes(lambda subject: ["cilium", "hubble"])
-    assert owners[0][0].refs == ["cilium", "hubble"] and built[0].refs == ["cilium"]
+    _, (owned,) = table.changes(lambda subject: ["cilium", "hubble"])
+    assert owned[0].refs == ["cilium", "hubble"] and built[0].refs == ["cilium"]
+    assert table.changes()[1][0] is built  # built once
 
 
 def test_a_frame_round_trips_through_marshal() -> None:
