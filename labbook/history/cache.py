@@ -17,7 +17,9 @@ written by :mod:`marshal`, the format Python's own ``__pycache__`` uses:
   the next run (the inventory: the last revision of each file and its parse, so
   that a new commit's bump is an edit of it, :mod:`labbook.history.edits`), and
   how many bytes of the log it vouches for, with their CRC-32. Its own payload
-  follows its length and CRC-32.
+  follows its length and CRC-32, so it is written in place
+  (:func:`~labbook.files.overwrite_sealed`): one written half, or by two runs at
+  once, does not check out and is ignored.
 
 A reader takes the log only up to the length the snapshot names, and only if the
 CRC matches: an append cut short, bytes changed on disk, or a snapshot and a log
@@ -55,7 +57,7 @@ from pydantic import BaseModel, ConfigDict
 
 from labbook import __version__
 from labbook.cycles import without_cycle_collection
-from labbook.files import write_unsynced
+from labbook.files import overwrite_sealed, write_unsynced
 from labbook.history.build import State
 from labbook.history.sources import Files, Source
 from labbook.history.table import Table, check, object_ids, only, shaped
@@ -301,8 +303,9 @@ def _append(log: Path, cached: Cached, chunk: bytes) -> bool:
 
 def save(path: Path, source: Source, cached: Cached) -> None:
     """Append the commits read to the log (or rewrite it as one frame, see :data:`COMPACT`), then write
-    the snapshot (each whole file through a rename, see :func:`~labbook.files.write_unsynced`; an
-    append cut short fails the log's length and CRC). Nothing is written when the commits read do not
+    the snapshot in place (:func:`~labbook.files.overwrite_sealed`: it is sealed by its own length and
+    CRC; a log written whole goes through a rename, :func:`~labbook.files.write_unsynced`; an append
+    cut short fails the log's length and CRC). Nothing is written when the commits read do not
     have the log's layout or a value cannot be marshalled."""
     table = cached.table
     with without_cycle_collection():
@@ -342,4 +345,4 @@ def _save(path: Path, source: Source, cached: Cached, table: Table) -> None:
         frames=frames,
     )
     payload = marshal.dumps(tuple(getattr(snap, f.name) for f in fields(Snapshot)), marshal.version)
-    write_unsynced(path, _header(source) + _SEAL.pack(len(payload), zlib.crc32(payload)) + payload)
+    overwrite_sealed(path, _header(source) + _SEAL.pack(len(payload), zlib.crc32(payload)) + payload)

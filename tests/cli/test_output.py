@@ -12,7 +12,7 @@ import pytest
 from labbook.commands._emit import fit
 from labbook.commands.flux_list import table
 from labbook.errors import BadInput
-from labbook.files import atomic_write, output_problems, write_unsynced
+from labbook.files import atomic_write, output_problems, overwrite_sealed, write_unsynced
 from labbook.sources.flux import read_repo
 from tests.conftest import ROOT
 
@@ -109,6 +109,28 @@ def test_a_cache_file_is_written_whole_in_a_new_folder_and_bad_input_where_it_ca
         write_unsynced(Path("f/history.log"), data)
     assert exc.value.lines() == [
         "f/history.log: cannot write the file: f is a file, not a folder (expected a writable folder)"
+    ]
+
+
+def test_a_sealed_cache_file_is_written_over_in_place_whole_and_bad_input_where_it_cannot_be(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The history snapshot is written over in place: no temp file, the same inode, and a shorter
+    write leaves nothing of the longer one after it."""
+    path = tmp_path / "cache" / "history.snapshot"
+    long, short = bytes(range(256)) * 40, b"\x00\n" * 10
+    overwrite_sealed(path, long)  # a new folder, a new file
+    assert path.read_bytes() == long
+    inode = path.stat().st_ino
+    overwrite_sealed(path, short)
+    assert path.read_bytes() == short and path.stat().st_ino == inode
+    assert [p.name for p in path.parent.iterdir()] == ["history.snapshot"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f").write_text("")
+    with pytest.raises(BadInput) as exc:
+        overwrite_sealed(Path("f/history.snapshot"), short)
+    assert exc.value.lines() == [
+        "f/history.snapshot: cannot write the file: f is a file, not a folder (expected a writable folder)"
     ]
 
 
