@@ -92,6 +92,8 @@ class Repo:
         """The work tree."""
         self._dirs: dict[tuple[str, str], str | None] = {}
         self._listings: dict[str, dict[str, tuple[str, str]]] = {}
+        self._real: dict[Path, Path] = {}
+        """Folders with every symlink resolved, as :func:`open_repo` found them (a run resolves each once)."""
 
     @functools.cached_property
     def real_root(self) -> Path:
@@ -100,7 +102,8 @@ class Repo:
 
     def relpath(self, folder: Path) -> str:
         """``folder`` inside the work tree, as a Git path (``""`` for the root)."""
-        rel = folder.resolve().relative_to(self.real_root).as_posix()
+        real = self._real.get(folder) or folder.resolve()
+        rel = real.relative_to(self.real_root).as_posix()
         return "" if rel == "." else rel
 
     def head(self) -> str | None:
@@ -229,13 +232,15 @@ def open_repo(folder: Path, opened: dict[str, Repo] | None = None) -> Repo:
     repositories already open, by Git folder (the inventory and the Flux repository are often one)."""
     if pygit2 is None:
         raise NotARepo("pygit2 is not installed, so Git history cannot be read", "unavailable", "run `make`")
-    found = pygit2.discover_repository(str(folder.resolve()))
+    real = folder.resolve()
+    found = pygit2.discover_repository(str(real))
     if found is None:
         raise NotARepo(
             f"{folder.as_posix()}: not in a Git repository, so it has no history "
             "(expected a folder inside a Git checkout)"
         )
     if opened is not None and found in opened:
+        opened[found]._real[folder] = real
         return opened[found]
     try:
         repo = pygit2.Repository(found)
@@ -244,6 +249,7 @@ def open_repo(folder: Path, opened: dict[str, Repo] | None = None) -> Repo:
     if repo.workdir is None:
         raise NotARepo(f"{folder.as_posix()} is in a bare Git repository (expected a checkout)")
     out = Repo(repo, Path(repo.workdir))
+    out._real[folder] = real
     if opened is not None:
         opened[found] = out
     return out
