@@ -92,6 +92,7 @@ class Repo:
         """The work tree."""
         self._dirs: dict[tuple[str, str], str | None] = {}
         self._listings: dict[str, dict[str, tuple[str, str]]] = {}
+        self._walks: dict[tuple[str, frozenset[str]], list[Commit]] = {}
         self._real: dict[Path, Path] = {}
         """Folders with every symlink resolved, as :func:`open_repo` found them (a run resolves each once)."""
 
@@ -129,7 +130,14 @@ class Repo:
         return set(shallow.read_text(encoding="utf-8").split()) if shallow.is_file() else set()
 
     def walk(self, head: str, hide: Iterable[str] = ()) -> list[Commit]:
-        """Commits reachable from ``head`` and from none of ``hide``, parents before children."""
+        """Commits reachable from ``head`` and from none of ``hide``, parents before children (walked
+        once per run: the inventory's and the Flux repository's histories often ask the same)."""
+        key = (head, frozenset(hide))
+        if key not in self._walks:
+            self._walks[key] = self._walk(head, key[1])
+        return list(self._walks[key])
+
+    def _walk(self, head: str, hide: Iterable[str]) -> list[Commit]:
         sort = pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE
         walker = self._repo.walk(head, sort)
         for sha in hide:
