@@ -111,6 +111,8 @@ def _read_one(
     if cached is not None and set(cached.boundary) != boundary:
         cached = None
     new = repo.walk(head, cached.heads if cached else ())
+    if cached is not None:  # a cached head the repository no longer has (pruned) hides nothing: never read twice
+        new = [commit for commit in new if commit.sha not in cached.table]
     if source.prepare(new, head) and cached is not None:
         cached = None
         new = repo.walk(head)

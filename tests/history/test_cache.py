@@ -392,6 +392,9 @@ def test_a_cached_head_the_repository_no_longer_has_is_not_a_problem(work, tmp_p
     cold = read_history(inv, cache_dir=False)
     assert warm.history.repos[0].status == "ok"
     assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    assert warm.history.repos[0].commits == cold.history.repos[0].commits  # no commit logged twice
+    again = read_history(inv, cache_dir=cache)
+    assert again.history.repos[0].parsed == 0 and again.history.changes == cold.history.changes
 
 
 def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run_remembered(

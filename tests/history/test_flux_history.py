@@ -157,3 +157,30 @@ def test_a_real_flux_repository_is_cached_and_a_warm_read_is_the_cold_one(
     assert [s.parsed for s in warm.history.repos] == [1, 1]
     cold = read_history(repo.root / "inventory", repo.root / "flux", cache_dir=False)
     assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+
+
+def test_a_cached_head_the_repository_no_longer_has_does_not_log_commits_twice(tmp_path: Path) -> None:
+    """The last run's head was reset away and pruned (``git gc``): the walk cannot hide it, so it
+    reaches commits the log already has. They are not read or logged again, and the warm read is
+    the cold one."""
+    repo = _repo(tmp_path)
+    cilium = repo.root / "flux/infrastructure/network/cilium/helmrelease.yaml"
+    text = cilium.read_text(encoding="utf-8")
+    repo.write("inventory/rdma.yaml", lab.rdma(vfs=8))
+    repo.commit("8 VFs", "2025-11-02T10:00:00+00:00")
+    repo.write(cilium.relative_to(repo.root).as_posix(), text.replace("version: 1.18.4", "version: 1.18.5"))
+    repo.commit("cilium 1.18.5", "2025-11-03T10:00:00+00:00")
+    folders, cache = (repo.root / "inventory", repo.root / "flux"), tmp_path / "cache"
+    read_history(*folders, cache_dir=cache)
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")
+    repo.write(cilium.relative_to(repo.root).as_posix(), text.replace("version: 1.18.4", "version: 1.18.6"))
+    repo.commit("cilium 1.18.6", "2025-11-04T10:00:00+00:00")
+    warm = read_history(*folders, cache_dir=cache)
+    cold = read_history(*folders, cache_dir=False)
+    assert [s.commits for s in warm.history.repos] == [s.commits for s in cold.history.repos] == [3, 3]
+    assert warm.history.changes == cold.history.changes
+    again = read_history(*folders, cache_dir=cache)
+    assert [s.parsed for s in again.history.repos] == [0, 0]
+    assert again.history.changes == cold.history.changes
