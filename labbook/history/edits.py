@@ -45,6 +45,8 @@ from __future__ import annotations
 import functools
 import math
 import re
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import yaml
@@ -216,6 +218,24 @@ def _line_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _restorable(saved: Any) -> tuple[dict[int, Path] | None] | None:
+    """``(index,)`` of what :meth:`OneLineEdits.export` gave when it has that shape, else None; the
+    index's rows are checked a column at a time, in C."""
+    if type(saved) is not dict or type(saved.get("text")) is not str or "tree" not in saved:
+        return None
+    rows = saved.get("index")
+    if rows is None:
+        return (None,)
+    if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {2}:
+        return None
+    lines, paths = list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
+    if not (set(map(type, lines)) <= {int} and set(map(type, paths)) <= {list}):
+        return None
+    if not set(map(type, chain.from_iterable(paths))) <= {str, int}:
+        return None
+    return (dict(zip(lines, map(tuple, paths), strict=True)),)
+
+
 class OneLineEdits:
     """The last revision parsed, and the next one when it edits scalars of it line by line."""
 
@@ -226,6 +246,9 @@ class OneLineEdits:
         self._plain_tree: Any = None
         """:attr:`_tree` when it is known to hold plain values only (restored, then edited with plain
         values), so that :meth:`export` need not copy it; else None."""
+        self._saved: Any = None
+        """What :meth:`restore` was given, taken when first needed: a run usually changes one file, and
+        the others' revisions are handed to :meth:`export` as they came."""
         self._budget = INDEX_COST
         """What an index may cost, in revisions: the first one is free, and every edit-shaped revision
         since pays for one more, so a history whose structure keeps changing never spends much more on
@@ -240,6 +263,8 @@ class OneLineEdits:
         for the next run (:meth:`restore`); None when the parse holds anything JSON would not give
         back exactly (a date, a key that is not a string, a float that is not finite, a string
         subclass)."""
+        if self._saved is not None:  # restored and not used since: as it came, when it has the shape
+            return self._saved if _restorable(self._saved) is not None else None
         if self._text is None:
             return None
         try:
@@ -250,32 +275,27 @@ class OneLineEdits:
         return {"text": self._text, "tree": tree, "index": index if self._index is not None else None}
 
     def restore(self, saved: Any) -> None:
-        """Take back what :meth:`export` gave (ignored unless it has that shape). The parse is taken to
-        be the text's, as the cache's CRC vouches; an edit whose path is not in it is declined."""
-        if not isinstance(saved, dict) or not isinstance(saved.get("text"), str) or "tree" not in saved:
-            return
-        index = saved.get("index")
-        if index is not None:
-            if not isinstance(index, list) or not all(
-                isinstance(row, list)
-                and len(row) == 2
-                and type(row[0]) is int
-                and isinstance(row[1], list)
-                and all(type(step) in (str, int) for step in row[1])
-                for row in index
-            ):
-                return
-            index = {line: tuple(path) for line, path in index}
-        self._text, self._tree, self._index = saved["text"], saved["tree"], index
-        self._plain_tree = self._tree
+        """Take back what :meth:`export` gave (ignored unless it has that shape), when first needed. The
+        parse is taken to be the text's, as the cache's CRC vouches; an edit whose path is not in it is
+        declined."""
+        self._saved = saved
+
+    def _take(self) -> None:
+        saved, self._saved = self._saved, None
+        restored = _restorable(saved)
+        if restored is not None:
+            self._text, self._tree, self._index = saved["text"], saved["tree"], restored[0]
+            self._plain_tree = self._tree
 
     def remember(self, text: str, tree: Any) -> None:
         """``tree`` is the whole-text parse of ``text`` (as plain values or located ones)."""
-        self._text, self._tree, self._index, self._plain_tree = text, tree, None, None
+        self._text, self._tree, self._index, self._plain_tree, self._saved = text, tree, None, None, None
 
     def edited(self, text: str) -> Any | None:
         """The parse of ``text`` built from the last revision remembered, or None when ``text`` is not
         an edit of it (then parse it and :meth:`remember` the result)."""
+        if self._saved is not None:
+            self._take()
         old = self._text
         if old is None or old == text:
             return None

@@ -250,3 +250,34 @@ def test_a_restored_parse_that_is_not_its_texts_declines_the_edit(tree: Any) -> 
     edits = OneLineEdits()
     edits.restore(saved)
     assert edits.edited("a:\n  b: 2\n") is None
+
+
+@pytest.mark.parametrize(
+    "saved, shaped",
+    [
+        ({"text": "a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": [[2, ["a", "b"]]]}, True),
+        ({"text": "a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": None}, True),
+        ({"text": "a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": [[2, ("a", "b")]]}, False),
+        ({"text": "a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": [["2", ["a", "b"]]]}, False),
+        ({"text": "a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": [[2, ["a", 1.5]]]}, False),
+        ({"text": "a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": [[2]]}, False),
+        ({"text": b"a:\n  b: 1\n", "tree": {"a": {"b": 1}}, "index": None}, False),
+        ({"text": "a:\n  b: 1\n"}, False),
+        ("a:\n  b: 1\n", False),
+    ],
+)
+def test_a_restored_revision_is_taken_when_first_needed_and_exported_as_it_came(saved: Any, shaped: bool) -> None:
+    """A run usually changes one file: the others' remembered revisions go back to the cache as they
+    came (the same object), and a revision without the shape is ignored either way."""
+    untouched = OneLineEdits()
+    untouched.restore(saved)
+    assert (untouched.export() is saved) is shaped
+    assert shaped or untouched.export() is None
+    used = OneLineEdits()
+    used.restore(saved)
+    edited = used.edited("a:\n  b: 2\n")
+    if shaped:
+        assert edited == {"a": {"b": 2}}
+        assert used.export() == {"text": "a:\n  b: 2\n", "tree": edited, "index": [[2, ["a", "b"]]]}
+    else:
+        assert edited is None and used.export() is None
