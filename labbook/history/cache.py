@@ -29,7 +29,7 @@ does not unmarshal or is not a frame's outline, a commit twice, a clone that was
 shallow and is not any more).
 
 What a frame holds is checked value by value before it is written
-(:func:`labbook.history.table.check`; a run whose commits fail it writes
+(:func:`labbook.history.layout.check`; a run whose commits fail it writes
 nothing), not each time it loads: :mod:`marshal` writes and loads back exactly
 the types checked, and the CRC vouches that the bytes are the ones written. This
 is how Git reads its own commit-graph file (the contents are verified by ``git
@@ -59,11 +59,12 @@ from labbook import __version__
 from labbook.cycles import without_cycle_collection
 from labbook.files import overwrite_sealed, write_unsynced
 from labbook.history.build import State
+from labbook.history.layout import check, object_ids, only, packed, shaped
 from labbook.history.sources import Files, Source
-from labbook.history.table import Table, check, object_ids, only, shaped
+from labbook.history.table import Table
 from labbook.models.history import HistoryWarning, trusted_maker
 
-FORMAT = 6
+FORMAT = 7
 """Bump when what is cached, or how facts are projected, changes."""
 
 HEADS = 4
@@ -281,11 +282,11 @@ def tip_state(source: Source, tip: State | Tip) -> State | None:
 
 def _frame(table: Table, start: int = 0) -> bytes:
     """The rows from ``start`` on as a frame of the log; ValueError when they do not have the layout
-    (:func:`~labbook.history.table.check`: a writer's bug, and nothing is written)."""
+    (:func:`~labbook.history.layout.check`: a writer's bug, and nothing is written)."""
     frame = table.frame(start)
     if not check(frame):
         raise ValueError("the commits read do not have the layout of the log")
-    data = marshal.dumps(frame, marshal.version)
+    data = marshal.dumps(packed(frame), marshal.version)
     return _SIZE.pack(len(data)) + data
 
 

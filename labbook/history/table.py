@@ -8,42 +8,27 @@ lookups, and a commit's :class:`~labbook.models.history.Change` objects are buil
 the first time the timeline asks for them (once per commit, sharing one
 :class:`~labbook.models.history.CommitRef`).
 
-A frame is checked before it is written to the log (:func:`check`), a column at
-a time in C (``map`` and ``itertools.chain``), not an object at a time: a run
-whose commits do not have the layout writes nothing. A loaded frame is taken on
-its CRC (:mod:`labbook.history.cache`) and its outline (:func:`shaped`).
+The columns of :data:`~labbook.history.layout.LAZY` (parents, files) stay
+marshalled until first asked for: most runs never ask.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import attrgetter
-from typing import Any, get_args
+from typing import Any
 
 from labbook.history.build import Record
 from labbook.history.git import zone
+from labbook.history.layout import COLUMNS, ChangeRow
 from labbook.history.sources import Files
-from labbook.models.history import Action, Change, CommitRef, Origin, trusted_maker
+from labbook.models.history import Change, CommitRef, Origin, trusted_maker
 
-COLUMNS = ("sha", "parents", "time", "offset", "author", "message", "boundary", "files", "changes")
-"""The columns, in the log's order: a commit's six fields (:class:`~labbook.history.git.Commit`), then
-whether it is a shallow boundary, its files (None unless the source keeps them) and its changes."""
-
-ChangeRow = tuple[str, str, str | None, str | None, str | None, str, list[str], str]
-"""A change without its origin and commit (the history's and the row's): subject, action, field,
-before, after, summary, refs, path."""
-
-_ACTIONS = frozenset(get_args(Action))
-_TIMES = (-62135510400, 253402128000)
-"""Commit times a date can be made of in any time zone (0001-01-02 to 9999-12-30, UTC)."""
-_DAY = 24 * 60
-"""A UTC offset is less than a day either way, in minutes."""
-_ID_LENGTHS = frozenset({40, 64})
-"""SHA-1 and SHA-256 object ids, in hex."""
 _REF = trusted_maker(CommitRef)
 _CHANGE = trusted_maker(Change)
 _AT = dt.datetime.fromtimestamp
@@ -51,73 +36,6 @@ _AT = dt.datetime.fromtimestamp
 
 def _change_row(c: Change) -> ChangeRow:
     return (c.subject, c.action, c.field, c.before, c.after, c.summary, list(c.refs), c.path)
-
-
-def only(values: Any, *types: type) -> bool:
-    """Whether every value is exactly one of ``types`` (a subclass is not: ``bool`` is not ``int``)."""
-    return set(map(type, values)) <= set(types)
-
-
-def shaped(columns: Any) -> bool:
-    """Whether ``columns`` has a frame's outline: a tuple of one list per column, all of one length."""
-    return (
-        type(columns) is tuple
-        and len(columns) == len(COLUMNS)
-        and only(columns, list)
-        and len(set(map(len, columns))) <= 1
-    )
-
-
-def check(columns: Any) -> bool:
-    """Whether ``columns`` (a frame, before it is written to the log) has the layout :class:`Table`
-    keeps, value by value. A column at a time, in C: the types of all strings are taken in one pass,
-    and so on. :mod:`marshal` writes exactly these types and loads them back as they were."""
-    if not shaped(columns):
-        return False
-    sha, parents, time, offset, author, message, boundary, files, changes = columns
-    if not only(changes, list) or not only(files, dict, type(None)):
-        return False
-    distinct = dict(zip(map(id, files), files, strict=True))  # a commit shares its parent's files
-    distinct.pop(id(None), None)
-    rows = list(chain.from_iterable(changes))
-    if not (only(parents, tuple) and only(rows, tuple) and set(map(len, rows)) <= {len(get_args(ChangeRow))}):
-        return False
-    subject, action, fld, before, after, summary, refs, path = zip(*rows, strict=True) if rows else ((),) * 8
-    keys = chain.from_iterable(map(dict.keys, distinct.values()))
-    values = chain.from_iterable(map(dict.values, distinct.values()))
-    return (
-        only(refs, list)
-        and all(map(_strings, (sha, author, message, subject, summary, path, keys, values)))
-        and _strings(chain.from_iterable(parents))
-        and _strings(chain.from_iterable(refs))
-        and only(chain(time, offset), int)
-        and (not time or (_TIMES[0] <= min(time) and max(time) <= _TIMES[1]))
-        and (not offset or (min(offset) > -_DAY and max(offset) < _DAY))
-        and object_ids(sha)
-        and object_ids(list(chain.from_iterable(parents)))
-        and only(boundary, bool)
-        and set(action) <= _ACTIONS
-        and only(chain(fld, before, after), str, type(None))
-    )
-
-
-def object_ids(values: list[Any]) -> bool:
-    """Whether every value is a Git object id (40 or 64 hex digits), checked in C."""
-    try:
-        joined = "".join(values)
-        return set(map(len, values)) <= _ID_LENGTHS and len(bytes.fromhex(joined)) * 2 == len(joined)
-    except (TypeError, ValueError):  # not a string; not hex (fromhex skips whitespace: the length tells)
-        return False
-
-
-def _strings(values: Iterable[Any]) -> bool:
-    """Whether every value is a string (``str.join`` checks it in C; what :mod:`marshal` loads is never
-    a subclass)."""
-    try:
-        "".join(values)
-    except TypeError:
-        return False
-    return True
 
 
 @dataclass(slots=True)
@@ -137,20 +55,42 @@ class Table:
     """The changes built so far, by row."""
     _refs: dict[int, CommitRef] = field(default_factory=dict)
     """The commit refs built so far, by row."""
+    _pending: dict[int, list[tuple[int, int, bytes]]] = field(default_factory=dict)
+    """Columns of :data:`LAZY` not loaded yet: ``{column: [(first row, rows, marshalled column)]}``,
+    their rows held by None until :meth:`_column` loads them."""
 
     @classmethod
-    def of(cls, origin: Origin, frames: list[tuple[list[Any], ...]]) -> Table | None:
-        """The table of the log's frames (each :func:`shaped`; their values were checked before they were
-        written), or None when a commit is there twice."""
+    def of(cls, origin: Origin, frames: list[tuple[Any, ...]]) -> Table | None:
+        """The table of the log's frames (each :func:`~labbook.history.layout.shaped`; their values were
+        checked before they were written), or None when a commit is there twice. A column of
+        :data:`LAZY` given as bytes is loaded when first asked for."""
         if not frames:
             return cls(origin)
-        columns = frames[0]  # the later frames appended to the first one's lists (usually the long one)
-        for frame in frames[1:]:
-            for col, more in zip(columns, frame, strict=True):
-                col.extend(more)
-        table = cls(origin, columns, len(columns[0]))
-        table.index = dict(zip(table.columns[0], range(len(table.columns[0])), strict=True))
-        return table if len(table.index) == len(table.columns[0]) else None
+        # the later frames appended to the first one's lists (usually the long one)
+        columns = tuple(col if type(col) is list else [] for col in frames[0])
+        table, start = cls(origin, columns), 0
+        for frame in frames:
+            count = len(frame[0])
+            for i, (col, more) in enumerate(zip(columns, frame, strict=True)):
+                if type(more) is bytes:
+                    table._pending.setdefault(i, []).append((start, count, more))
+                    col.extend(repeat(None, count))
+                elif more is not col:
+                    col.extend(more)
+            start += count
+        table.logged = len(columns[0])
+        table.index = dict(zip(columns[0], range(len(columns[0])), strict=True))
+        return table if len(table.index) == len(columns[0]) else None
+
+    def _column(self, i: int) -> list[Any]:
+        """Column ``i``, its rows from the log loaded first if they are not yet (:data:`LAZY`)."""
+        col = self.columns[i]
+        for start, count, blob in self._pending.pop(i, ()):
+            loaded = marshal.loads(blob)  # noqa: S302 - checked before it was written, vouched for by the CRC
+            if type(loaded) is not list or len(loaded) != count:  # not what was written: no answer, not a wrong row
+                loaded = [None] * count
+            col[start : start + count] = loaded
+        return col
 
     def __len__(self) -> int:
         return len(self.columns[0])
@@ -177,6 +117,8 @@ class Table:
         """Drop the commits not in ``reachable`` (keeping the order)."""
         if len(reachable) >= len(self) and all(s in reachable for s in self.columns[0]):
             return
+        for i in list(self._pending):
+            self._column(i)
         kept = [s in reachable for s in self.columns[0]]
         old = list(compress(range(len(kept)), kept))
         self.columns = tuple(list(compress(col, kept)) for col in self.columns)
@@ -188,6 +130,9 @@ class Table:
     def frame(self, start: int = 0) -> tuple[list[Any], ...]:
         """The rows from ``start`` on, as a frame of the log (the changes of rows read in this run as
         rows, see :data:`ChangeRow`)."""
+        if start < self.logged:
+            for i in list(self._pending):
+                self._column(i)
         changes = self.columns[8]
         new = max(start, self.logged)
         rows = changes[start:new] + [[_change_row(c) for c in built] for built in changes[new:]]
@@ -197,7 +142,7 @@ class Table:
 
     def parents(self, sha: str) -> tuple[str, ...]:
         """A commit's parents."""
-        return self.columns[1][self.index[sha]]
+        return self._column(1)[self.index[sha]]
 
     def day(self, sha: str) -> dt.date:
         """A commit's date in the committer's time zone."""
@@ -207,7 +152,7 @@ class Table:
     def files(self, sha: str) -> Files | None:
         """A commit's files, when the source keeps them."""
         i = self.index.get(sha)
-        return None if i is None else self.columns[7][i]
+        return None if i is None else self._column(7)[i]
 
     def ref(self, row: int) -> CommitRef:
         """The :class:`CommitRef` of a row (one per commit, shared by its changes)."""

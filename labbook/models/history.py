@@ -42,7 +42,7 @@ class _Out(BaseModel):
 def trusted_maker(cls: type[_T]) -> Callable[[Iterable[dict[str, Any]]], list[_T]]:
     """A function that makes instances of ``cls``, one per dict given, of values this program made and
     checked itself, without validating them again: the history cache's columns, checked a column at
-    a time before they were written (:func:`labbook.history.table.check`).
+    a time before they were written (:func:`labbook.history.layout.check`).
 
     Each is what ``model_construct`` builds (the same ``__dict__``, fields set, extra and private
     state) without its pass over each field: every field must be given, in the model's order, and

@@ -1,4 +1,4 @@
-"""The history cache (format 6): what it keeps round-trips exactly, and anything that does not check out
+"""The history cache (format 7): what it keeps round-trips exactly, and anything that does not check out
 is ignored and rebuilt, never trusted (a cut log, bytes changed, a frame without a frame's outline even
 with a matching CRC, a repeated commit, another format, a snapshot with something after it or without
 its layout). Commits without the log's layout are never written: the values of a frame are checked
@@ -24,7 +24,7 @@ import pytest
 from labbook.history import cache as cache_mod
 from labbook.history import read_history
 from labbook.history.cache import FORMAT, Snapshot
-from labbook.history.table import COLUMNS
+from labbook.history.layout import COLUMNS, packed
 
 COMMITS = 10
 """Commits in the scenario."""
@@ -97,6 +97,11 @@ def _rebuilt(scenario, cache: Path, first) -> None:
     assert again.history.warnings == first.history.warnings
 
 
+def _plain(frame: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A frame of the log with its columns marshalled on their own loaded."""
+    return tuple(marshal.loads(col) if type(col) is bytes else col for col in frame)
+
+
 def _edit_last_frame(cache: Path, edit) -> None:
     """Change the log's last frame with ``edit`` and make the snapshot vouch for the result."""
     files = Files(cache)
@@ -125,10 +130,12 @@ def test_the_log_is_a_frame_of_columns_with_every_commit_and_its_changes(cached)
     cache, first = cached
     files = Files(cache)
     line, frames = files.frames()
-    assert json.loads(line)["format"] == FORMAT == 6
+    assert json.loads(line)["format"] == FORMAT == 7
     assert json.loads(line)["marshal"] == marshal.version
     (frame,) = frames
-    columns = dict(zip(COLUMNS, frame, strict=True))
+    assert [name for name, col in zip(COLUMNS, frame, strict=True) if type(col) is bytes] == ["parents", "files"]
+    columns = dict(zip(COLUMNS, _plain(frame), strict=True))  # those two marshalled on their own, loaded when asked
+    assert all(type(p) is tuple for p in columns["parents"])
     assert len(columns["sha"]) == COMMITS
     assert sum(len(rows) for rows in columns["changes"]) == len(first.history.changes)
     messages = dict(zip(columns["sha"], columns["message"], strict=True))
@@ -244,12 +251,14 @@ def test_a_first_frame_without_the_layout_is_ignored_when_another_follows(scenar
     cache, first = cached
     files = Files(cache)
     line, (frame,) = files.frames()
-    columns = [list(col) for col in frame]
-    half = [col[: COMMITS // 2] for col in columns], [col[COMMITS // 2 :] for col in columns]
-    files.write_frames(line, [tuple(half[0]), tuple(half[1])])
-    assert _again(scenario, cache).history.repos[0].parsed == 0  # two frames read as one
+    columns = _plain(frame)
+    half = packed(tuple(c[: COMMITS // 2] for c in columns)), packed(tuple(c[COMMITS // 2 :] for c in columns))
+    files.write_frames(line, list(half))
+    again = _again(scenario, cache)
+    assert again.history.repos[0].parsed == 0  # two frames read as one
+    assert again.facts_on(first.history.changes[-1].commit.day) == first.facts_on(first.history.changes[-1].commit.day)
     broken = (*half[0][:-1], tuple(half[0][-1]))
-    files.write_frames(line, [broken, tuple(half[1])])
+    files.write_frames(line, [broken, half[1]])
     _rebuilt(scenario, cache, first)
 
 

@@ -10,7 +10,8 @@ import pickle
 
 import pytest
 
-from labbook.history.table import COLUMNS, Table, check
+from labbook.history.layout import COLUMNS, LAZY, check, packed, shaped
+from labbook.history.table import Table
 from labbook.models.history import Change, CommitRef, HistoryWarning, trusted_maker
 
 SHA = "a" * 40
@@ -127,3 +128,46 @@ def test_a_frame_with_anything_else_is_refused(columns) -> None:
 def test_only_a_tuple_of_every_column_is_a_frame() -> None:
     frame = _frame()
     assert not check(list(frame)) and not check(frame[:-1]) and not check((*frame[:-1], tuple(frame[-1])))
+
+
+def _two_rows() -> tuple[list, ...]:
+    second = "c" * 40
+    frame = _frame()
+    extra = _frame(sha=[second], parents=[(SHA,)], files=[{"inventory/platform.yaml": "d" * 40}], changes=[[]])
+    return tuple(a + b for a, b in zip(frame, extra, strict=True))
+
+
+def test_parents_and_files_stay_marshalled_until_asked_for() -> None:
+    """The columns of LAZY load when a commit's parents or files are first asked for, or when the table
+    must be whole (commits dropped, the log written again), never for the changes or a new frame."""
+    plain = _two_rows()
+
+    def frames() -> list[tuple]:  # Table.of extends the first frame's lists: a new one each time
+        return [packed(tuple(col[:1] for col in plain)), packed(tuple(col[1:] for col in plain))]
+
+    assert shaped(frames()[0]) and {type(col) for col in frames()[0]} == {list, bytes}
+    table = Table.of("inventory", frames())
+    assert table is not None and sorted(table._pending) == sorted(LAZY)
+    rows, built = table.changes()
+    assert rows == [0] and built[0][0].commit.sha == SHA and sorted(table._pending) == sorted(LAZY)
+    assert table.frame(2) == tuple([] for _ in COLUMNS) and sorted(table._pending) == sorted(LAZY)
+    assert table.parents("c" * 40) == (SHA,) and table.parents(SHA) == ("b" * 40,)
+    assert sorted(table._pending) == [COLUMNS.index("files")]
+    assert table.files("c" * 40) == {"inventory/platform.yaml": "d" * 40} and not table._pending
+    again = Table.of("inventory", frames())
+    assert again is not None
+    assert again.frame()[:8] == plain[:8] and not again._pending  # written again whole: loaded first
+    kept = Table.of("inventory", frames())
+    assert kept is not None
+    kept.keep({"c" * 40})
+    assert kept.columns[1] == [(SHA,)] and kept.files("c" * 40) == plain[7][1]
+
+
+def test_a_marshalled_column_that_is_not_its_frames_gives_no_answer_not_a_wrong_one() -> None:
+    """Bytes vouched for by the CRC were checked before they were written; if a column of LAZY still
+    holds anything else (a log made by hand), its rows have no parents or files, and nothing raises."""
+    frame = list(packed(_two_rows()))
+    frame[COLUMNS.index("parents")] = marshal.dumps([("b" * 40,)])  # one row for two
+    table = Table.of("inventory", [tuple(frame)])
+    assert table is not None
+    assert table.parents(SHA) is None and table.files(SHA) == {"inventory/platform.yaml": "c" * 40}
