@@ -43,6 +43,7 @@ and against look-alike lines (``tests/history/README.md``).
 from __future__ import annotations
 
 import functools
+import marshal
 import math
 import re
 from itertools import chain
@@ -258,13 +259,13 @@ class OneLineEdits:
         self.indexed = 0
         """Indexes built so far."""
 
-    def export(self) -> dict[str, Any] | None:
-        """The last revision, its parse and its index as plain values (dicts, lists, strings, numbers),
-        for the next run (:meth:`restore`); None when the parse holds anything JSON would not give
-        back exactly (a date, a key that is not a string, a float that is not finite, a string
-        subclass)."""
-        if self._saved is not None:  # restored and not used since: as it came, when it has the shape
-            return self._saved if _restorable(self._saved) is not None else None
+    def export(self) -> bytes | None:
+        """The last revision, its parse and its index, marshalled, for the next run (:meth:`restore`);
+        None when the parse holds anything JSON would not give back exactly (a date, a key that is not
+        a string, a float that is not finite, a string subclass). A revision restored and not used
+        since is handed back as it came."""
+        if self._saved is not None:
+            return self._saved if type(self._saved) is bytes else None
         if self._text is None:
             return None
         try:
@@ -272,19 +273,24 @@ class OneLineEdits:
         except _NotPlain:
             return None
         index = [[line, list(path)] for line, path in (self._index or {}).items()]
-        return {"text": self._text, "tree": tree, "index": index if self._index is not None else None}
+        saved = {"text": self._text, "tree": tree, "index": index if self._index is not None else None}
+        return marshal.dumps(saved, marshal.version)
 
     def restore(self, saved: Any) -> None:
-        """Take back what :meth:`export` gave (ignored unless it has that shape), when first needed. The
-        parse is taken to be the text's, as the cache's CRC vouches; an edit whose path is not in it is
-        declined."""
+        """Take back what :meth:`export` gave, when first needed (ignored unless it loads and has that
+        shape). The parse is taken to be the text's, as the cache's CRC vouches; an edit whose path is
+        not in it is declined."""
         self._saved = saved
 
     def _take(self) -> None:
         saved, self._saved = self._saved, None
-        restored = _restorable(saved)
+        try:
+            loaded = marshal.loads(saved) if type(saved) is bytes else saved  # noqa: S302 - vouched for by the CRC
+        except (EOFError, ValueError, TypeError):
+            return
+        restored = _restorable(loaded)
         if restored is not None:
-            self._text, self._tree, self._index = saved["text"], saved["tree"], restored[0]
+            self._text, self._tree, self._index = loaded["text"], loaded["tree"], restored[0]
             self._plain_tree = self._tree
 
     def remember(self, text: str, tree: Any) -> None:

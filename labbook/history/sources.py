@@ -75,7 +75,7 @@ class Source:
         return facts, where
 
     def remembered(self) -> dict[str, Any]:
-        """What this history would like the next run to start from (JSON values; see :meth:`recall`)."""
+        """What this history would like the next run to start from (values :mod:`marshal` takes; see :meth:`recall`)."""
         return {}
 
     def recall(self, saved: Any) -> None:

@@ -9,6 +9,7 @@ feeds every revision four ways), on hand-written look-alike lines, and on the pl
 
 from __future__ import annotations
 
+import marshal
 from typing import Any
 
 import pytest
@@ -268,16 +269,24 @@ def test_a_restored_parse_that_is_not_its_texts_declines_the_edit(tree: Any) -> 
 )
 def test_a_restored_revision_is_taken_when_first_needed_and_exported_as_it_came(saved: Any, shaped: bool) -> None:
     """A run usually changes one file: the others' remembered revisions go back to the cache as they
-    came (the same object), and a revision without the shape is ignored either way."""
+    came (the same bytes, not loaded), and a revision without the shape is ignored when it is used."""
+    blob = marshal.dumps(saved)
     untouched = OneLineEdits()
-    untouched.restore(saved)
-    assert (untouched.export() is saved) is shaped
-    assert shaped or untouched.export() is None
+    untouched.restore(blob)
+    assert untouched.export() is blob
     used = OneLineEdits()
-    used.restore(saved)
+    used.restore(blob)
     edited = used.edited("a:\n  b: 2\n")
     if shaped:
         assert edited == {"a": {"b": 2}}
-        assert used.export() == {"text": "a:\n  b: 2\n", "tree": edited, "index": [[2, ["a", "b"]]]}
+        exported = used.export()
+        assert exported is not None
+        assert marshal.loads(exported) == {"text": "a:\n  b: 2\n", "tree": edited, "index": [[2, ["a", "b"]]]}
     else:
         assert edited is None and used.export() is None
+
+
+def test_remembered_bytes_that_do_not_load_are_ignored() -> None:
+    edits = OneLineEdits()
+    edits.restore(b"\xff not marshal")
+    assert edits.edited("a:\n  b: 2\n") is None and edits.export() is None
