@@ -129,7 +129,9 @@ def _read_one(
     table.add(builder.run(new, known, table.files))
     asked = load_asked(asked_path(path) if use_cache else None, source.key())
     read = Read(source, builder, head, table, known, asked)
-    if not cached.heads or not repo.descends(head, cached.heads[-1]):
+    last = cached.heads[-1] if cached.heads else None
+    # the last head is reachable from HEAD when a commit read now has it as a parent (no walk asked)
+    if last is None or not (any(last in commit.parents for commit in new) or repo.descends(head, last)):
         # commits may have gone out of the history (a rebase, a reset): keep only what HEAD reaches.
         # Otherwise every cached commit is reachable: they were all reachable from the last head.
         reachable = read.ancestors(head)
