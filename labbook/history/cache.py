@@ -60,7 +60,7 @@ from labbook.cycles import without_cycle_collection
 from labbook.files import overwrite_sealed, write_unsynced
 from labbook.history.build import State
 from labbook.history.layout import check, object_ids, only, packed, shaped
-from labbook.history.sources import Files, Source
+from labbook.history.sources import Source
 from labbook.history.table import Table
 from labbook.models.history import HistoryWarning, trusted_maker
 
@@ -79,8 +79,9 @@ _WARNING = trusted_maker(HistoryWarning)
 _SIZE = struct.Struct("<I")
 _SEAL = struct.Struct("<II")
 
-Tip = tuple[Files, dict[str, Any]]
-"""A cached head's state: its files (``{path: blob}``) and each file's partial result."""
+Tip = bytes
+"""A cached head's state, marshalled on its own (loaded only for the heads a run builds on): its
+files (``{path: blob}``) and each file's partial result, as a tuple."""
 
 
 @dataclass(slots=True)
@@ -92,7 +93,8 @@ class Cached:
     heads: list[str] = field(default_factory=list)
     """Heads read, newest last."""
     tips: dict[str, State | Tip] = field(default_factory=dict)
-    """The states of those heads (as cached: files and parts, composed by :func:`tip_state` when needed)."""
+    """The states of those heads (as cached: marshalled files and parts, composed by :func:`tip_state`
+    when needed)."""
     warnings: list[HistoryWarning] = field(default_factory=list)
     """Revisions that did not read."""
     boundary: list[str] = field(default_factory=list)
@@ -169,14 +171,7 @@ class Snapshot:
             and type(self.warnings) is list
             and all(type(w) is tuple and len(w) == 4 and all(type(v) is str for v in w) for w in self.warnings)
             and object_ids([*self.boundary, *self.heads, *self.tips, *(w[2] for w in self.warnings)])
-            and all(
-                type(t) is tuple
-                and len(t) == 2
-                and type(t[0]) is dict
-                and type(t[1]) is dict
-                and only(chain.from_iterable(t[0].items()), str)
-                for t in self.tips.values()
-            )
+            and only(self.tips.values(), bytes)
             and type(self.remembered) is dict
             and all(type(v) is int for v in (self.log_size, self.log_crc, self.logged, self.frames))
         )
@@ -268,7 +263,12 @@ def tip_state(source: Source, tip: State | Tip) -> State | None:
     compose (then the commit is read again from Git)."""
     if isinstance(tip, State):
         return tip
-    files, parts = tip
+    try:
+        files, parts = marshal.loads(tip)  # noqa: S302 - vouched for by the snapshot's CRC
+    except (EOFError, ValueError, TypeError):  # not marshal, or not two values
+        return None
+    if type(files) is not dict or type(parts) is not dict or not only(chain.from_iterable(files.items()), str):
+        return None
     try:
         facts, where = source.compose(parts)
     except (AttributeError, KeyError, TypeError, ValueError):
@@ -278,6 +278,11 @@ def tip_state(source: Source, tip: State | Tip) -> State | None:
     if not only(chain.from_iterable(chain.from_iterable(map(dict.items, facts.values()))), str):
         return None
     return State(files, parts, facts, where)
+
+
+def _tip(state: State | Tip) -> Tip:
+    """A head's state as the snapshot keeps it (one loaded and not changed goes back as it came)."""
+    return state if type(state) is bytes else marshal.dumps((state.files, state.parts), marshal.version)
 
 
 def _frame(table: Table, start: int = 0) -> bytes:
@@ -337,7 +342,7 @@ def _save(path: Path, source: Source, cached: Cached, table: Table) -> None:
     snap = Snapshot(
         boundary=cached.boundary,
         heads=heads,
-        tips={sha: (s.files, s.parts) if isinstance(s, State) else s for sha, s in cached.tips.items() if sha in heads},
+        tips={sha: _tip(s) for sha, s in cached.tips.items() if sha in heads},
         warnings=[(w.origin, w.path, w.commit, w.message) for w in cached.warnings],
         remembered=source.remembered(),
         log_size=size,

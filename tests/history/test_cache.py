@@ -297,8 +297,8 @@ def test_a_snapshot_with_anything_after_it_is_ignored(scenario, cached) -> None:
         pytest.param({"heads": ["bee0895794052daa58bbd4937377348a83fec4c"]}, id="a head one digit short"),
         pytest.param({"heads": ["bee08957940252daa58bbd4937377348a83fec4\u00e3"]}, id="a head that is not hex"),
         pytest.param({"boundary": ["HEAD"]}, id="a boundary that is not an id"),
-        pytest.param({"tips": {"0" * 40: ({"inventory/hardware.yaml": 3}, {})}}, id="a head's blob that is no id"),
-        pytest.param({"tips": {"main": ({}, {})}}, id="a head's state under a name, not an id"),
+        pytest.param({"tips": {"0" * 40: ({"inventory/hardware.yaml": "0" * 40}, {})}}, id="a head's state as a tuple"),
+        pytest.param({"tips": {"main": marshal.dumps(({}, {}))}}, id="a head's state under a name, not an id"),
         pytest.param({"log_size": "all"}, id="a size that is not a number"),
     ],
 )
@@ -307,6 +307,34 @@ def test_a_snapshot_without_the_layout_is_ignored(scenario, cached, change) -> N
     files = Files(cache)
     files.write_snapshot({**files.snapshot(), **change})
     _rebuilt(scenario, cache, first)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param(b"\xff", id="bytes that are not marshal"),
+        pytest.param(marshal.dumps(({"inventory/hardware.yaml": 3}, {})), id="a blob id that is not a string"),
+        pytest.param(marshal.dumps(({}, {"inventory/platform.yaml": "x"})), id="a part that does not compose"),
+        pytest.param(marshal.dumps(({},)), id="one value, not two"),
+    ],
+)
+def test_a_heads_state_that_does_not_load_is_read_again_from_git(work, tmp_path, state) -> None:
+    """A head's state is loaded only when a run builds on it; one that does not load or compose is
+    read again from Git, and the history is the cold one."""
+    from tests.history import lab
+
+    cache, inv = tmp_path / "cache", work.root / "inventory"
+    read_history(inv, cache_dir=cache)
+    files = Files(cache)
+    snap = files.snapshot()
+    snap["tips"] = {sha: state for sha in snap["tips"]}
+    files.write_snapshot(snap)
+    work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
+    work.commit("cilium 1.18.5", "2025-12-21T09:00:00+01:00")
+    warm = read_history(inv, cache_dir=cache)
+    cold = read_history(inv, cache_dir=False)
+    assert warm.history.repos[0].parsed == 1
+    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
 
 
 def test_a_new_commit_appends_one_frame_and_every_few_the_log_is_rewritten_as_one(work, tmp_path, monkeypatch) -> None:
