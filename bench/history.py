@@ -34,26 +34,27 @@ Each warm line also gives the median of each round's own warm/cold ratio (the tw
 back to back, so a slow spell of the machine touches both); the verdict stays on the medians.
 
 Figures on the development machine (2 cores shared with other jobs), this script at its
-defaults (``--rounds 9``), five runs back to back at the commit that added this paragraph
-(load average 1.1-2.2; the same cold read took 158 to 208 ms CPU across them):
+defaults (``--rounds 9``), eight runs at the commit that wrote these figures (fd1ce11), three in a
+quieter spell (the same cold read of both histories took 148-241 ms CPU) and five back to back in
+a slower one (224-251 ms):
 
-    cold inventory          1.39-1.78x git log -p in CPU time (best rounds 1.35-1.60x)  goal 2x: met
-    cold inventory+flux     1.97-2.70x git log -p over both                             (no goal)
-    warm after one commit   9.3-14.8 ms CPU = 5.5-7.3% of cold (each round's own ratio 5.5-7.3%)
-                                                                                        goal 5%: MISSED
+    cold inventory          1.55-2.10x git log -p in CPU time (best rounds 1.40-1.78x)
+                                                            goal 2x: met in 5 of 8 (3 of 5 slow)
+    cold inventory+flux     1.97-2.79x git log -p over both                             (no goal)
+    warm after one commit   6.5-12.3 ms CPU = 3.7-5.2% of cold (each round's own ratio 4.0-4.6%)
+                                                            goal 5%: met in 7 of 8 (5.2% once)
     commits read per history  1
-    Git access alone        pygit2 0.67-0.98x the git CLI
+    Git access alone        pygit2 0.70-1.03x the git CLI
 
-    five runs just before, when a timed call's result was still freed inside the cold read's
-    clock (and not the warm one's): cold inventory 1.64-2.23x, warm 5.7-6.7%.
+    An A/B of cold reads against the commit the round started from (41f3c5c; both trees' reads
+    run side by side, three times): the inventory 78-94 ms CPU now, 80-109 ms then; inventory
+    and Flux 160-217 ms now, 168-217 ms then. The cold read is no slower; the misses came in
+    the slow spell, when the cold ratio rose to 1.79-2.10x. The first warm read after a commit
+    is 15-20% slower than the same read repeated at once (measured apart, in-process), so the
+    warm share here is that of a first read, as a rebuild after a commit is.
 
-    earlier the same day, at the first commits of the new cache format, in a quieter spell: warm
-    4.5-4.9% of cold in three runs (cold inventory 1.53-1.71x); in slower spells 5.1-8.4%. An A/B
-    of cold reads against the commit this round started from (four alternating processes each):
-    82-93 ms CPU against 82-107 ms, so the cold read is no slower than before.
-
-    before this round (the previous version of this paragraph, quiet runs): cold inventory
-    1.61-1.70x, warm 8.7-12.4%; the round before that: cold 2.5-2.8x, warm 7.6-8.2%
+    before this round (five runs, quieter): cold inventory 1.39-1.78x, warm 5.5-7.3%; the
+    round before: cold 1.61-1.70x, warm 8.7-12.4%; before that: cold 2.5-2.8x, warm 7.6-8.2%
 
 Why pygit2: it does the Git part fastest (0.7-1.1x the git CLI's two processes, dulwich 4-5x
 slower in an earlier run) and in-process, so a warm run spawns nothing.
@@ -81,21 +82,22 @@ comparison that proves the edit, three pydantic validations (component, category
 the change's wording; per commit (1,000), the walk and a tree lookup. ``git log -p`` does the
 same Git work in C.
 
-Where a warm run goes (py-spy, sampling warm reads of this repository in a loop): the cache
-(``labbook/history/cache.py``, format 6) is a log of marshalled frames, one per run, each the
-commits that run read as columns (``labbook/history/table.py``), plus a snapshot that vouches for
-the log's length and CRC and keeps the heads' states and, for each inventory file, the last
-revision and its parse, so the new commit's bump is an edit of it (no parse). Loading both logs
-is about a third of a warm read: unmarshalling about 11%, checking every column's types, ids,
-times and offsets in C (``table.check``) about 15%. Building the history's 935 changes and their
-860 commit refs is about a quarter (about 1.5 ms; each is what ``model_construct`` builds, not
-validated again: the rows were checked as they loaded). Reading the new commit (the edit, three
-pydantic validations, the Flux tree compared with its parent's) is about 9%, writing the snapshot
-and appending the frame about 9%, opening the repository once for both histories and walking it
-about 8%. The format 5 log, validated by pydantic-core into records and changes, took about half
-of a warm read on its own. What is left grows with the history: the loads, the checks and the
-changes. Meeting 5% in a slow spell would take building less of it: a warm read that does not
-ask for dates could leave the commit graph unloaded, but the changes are the history itself.
+Where a warm run goes (py-spy, sampling warm reads of this repository in a loop, at fd1ce11):
+building the history's 935 changes and their 860 commit refs, about a third (each is what
+``model_construct`` builds, made in passes: each ``__dict__`` from a dict display, then the
+objects and their slots a pass at a time in C, ``trusted_maker``); loading both caches, about a
+fifth (``labbook/history/cache.py``, format 7: a log of marshalled frames, one per run, each the
+commits that run read as columns, ``labbook/history/table.py``; a frame's values were checked
+before it was written, and a read checks the log's CRC and each frame's outline, not every
+value; a commit's parents and files stay marshalled until asked for, and so do the snapshot's
+remembered revisions and head states that the run does not use); reading the new commit (the
+edit of the remembered revision, a validation, the facts), about a seventh; writing (one frame
+appended, the snapshot written over in place: a rename over it made ext4 start writing it out at
+once, 20 times the cost of the write), about a fourteenth; opening the repository once for both
+histories and one walk, about a tenth. What this round took out: the check of every loaded value
+(about a seventh of a warm read), the Python code per change, the rename, a second walk, and
+loading what a run does not use. What is left grows with the history: the changes and their
+commit refs, and loading them; the changes are the history itself.
 
     .venv/bin/python bench/history.py [--commits 1000] [--rounds 9]
 """

@@ -13,9 +13,10 @@ synthetic 1,000-commit repository of ``bench/history.py`` (this project's ``inve
 ``examples/flux/`` as ``flux/``, both read). Goal: at most 1.10x.
 
 Figures on the development machine (2 shared cores; identical builds vary by 5-10% from one
-minute to the next, so the medians of a run move by a few percent). With the format 6 history
-cache (2026-12-03), at the defaults (``--rounds 9``), two runs: the 1,000-commit history 1.080x
-and 1.051x, the example history 0.899x and 0.963x (below 1: the noise). The round before, at
+minute to the next, so the medians of a run move by a few percent). With the format 7 history
+cache (2026-12-03, at fd1ce11), at the defaults (``--rounds 9``): the 1,000-commit history
+1.076x, the example history 1.016x. With format 6 the same day, two runs: 1.080x and 1.051x,
+and 0.899x and 0.963x (below 1: the noise). The round before, at
 its defaults: the example history 0.999x, the 1,000-commit history 1.097x (goal met, just);
 runs of ``--rounds 5``/``7`` in noisier spells gave 1.03-1.11x and 1.16-1.18x; ten more
 interleaved pairs of the same two builds, measured apart, gave 1.04x (median) and 1.08x (best
