@@ -94,6 +94,17 @@ def test_unwritable_outputs_are_bad_input_naming_the_path(tmp_path: Path, monkey
     assert exc.value.lines() == [message]
 
 
+def _refused_in_a_file(tmp_path: Path, monkeypatch, write, name: str) -> None:
+    """``write`` (a cache writer) into a folder that is a file: one line, the path, what was expected."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f").write_text("")
+    with pytest.raises(BadInput) as exc:
+        write(Path(f"f/{name}"), b"data")
+    assert exc.value.lines() == [
+        f"f/{name}: cannot write the file: f is a file, not a folder (expected a writable folder)"
+    ]
+
+
 def test_a_cache_file_is_written_whole_in_a_new_folder_and_bad_input_where_it_cannot_be(
     tmp_path: Path, monkeypatch
 ) -> None:
@@ -103,13 +114,7 @@ def test_a_cache_file_is_written_whole_in_a_new_folder_and_bad_input_where_it_ca
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["history.log"], "no temp file left behind"
     atomic_write(tmp_path / "bytes.bin", data)
     assert (tmp_path / "bytes.bin").read_bytes() == data
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "f").write_text("")
-    with pytest.raises(BadInput) as exc:
-        write_unsynced(Path("f/history.log"), data)
-    assert exc.value.lines() == [
-        "f/history.log: cannot write the file: f is a file, not a folder (expected a writable folder)"
-    ]
+    _refused_in_a_file(tmp_path, monkeypatch, write_unsynced, "history.log")
 
 
 def test_a_sealed_cache_file_is_written_over_in_place_whole_and_bad_input_where_it_cannot_be(
@@ -125,13 +130,7 @@ def test_a_sealed_cache_file_is_written_over_in_place_whole_and_bad_input_where_
     overwrite_sealed(path, short)
     assert path.read_bytes() == short and path.stat().st_ino == inode
     assert [p.name for p in path.parent.iterdir()] == ["history.snapshot"]
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "f").write_text("")
-    with pytest.raises(BadInput) as exc:
-        overwrite_sealed(Path("f/history.snapshot"), short)
-    assert exc.value.lines() == [
-        "f/history.snapshot: cannot write the file: f is a file, not a folder (expected a writable folder)"
-    ]
+    _refused_in_a_file(tmp_path, monkeypatch, overwrite_sealed, "history.snapshot")
 
 
 def test_reports_and_outputs_respect_the_umask(tmp_path: Path) -> None:

@@ -102,6 +102,13 @@ def _plain(frame: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(marshal.loads(col) if type(col) is bytes else col for col in frame)
 
 
+def _as_cold(timeline, inv: Path):
+    """The cold read of ``inv``, after asserting that ``timeline`` (a warm one) says the same."""
+    cold = read_history(inv, cache_dir=False)
+    assert (timeline.history.changes, timeline.history.warnings) == (cold.history.changes, cold.history.warnings)
+    return cold
+
+
 def _edit_last_frame(cache: Path, edit) -> None:
     """Change the log's last frame with ``edit`` and make the snapshot vouch for the result."""
     files = Files(cache)
@@ -242,8 +249,7 @@ def test_commits_without_the_layout_are_never_written(work, tmp_path, monkeypatc
     assert {p: p.read_bytes() for p in before} == before
     again = read_history(inv, cache_dir=cache)
     assert again.history.repos[0].parsed == 1  # read again, and now written
-    cold = read_history(inv, cache_dir=False)
-    assert (again.history.changes, again.history.warnings) == (cold.history.changes, cold.history.warnings)
+    _as_cold(again, inv)
     assert read_history(inv, cache_dir=cache).history.repos[0].parsed == 0
 
 
@@ -332,9 +338,8 @@ def test_a_heads_state_that_does_not_load_is_read_again_from_git(work, tmp_path,
     work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
     work.commit("cilium 1.18.5", "2025-12-21T09:00:00+01:00")
     warm = read_history(inv, cache_dir=cache)
-    cold = read_history(inv, cache_dir=False)
     assert warm.history.repos[0].parsed == 1
-    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    _as_cold(warm, inv)
 
 
 def test_a_new_commit_appends_one_frame_and_every_few_the_log_is_rewritten_as_one(work, tmp_path, monkeypatch) -> None:
@@ -399,9 +404,8 @@ def test_a_commit_that_left_the_history_leaves_the_warm_read(work, tmp_path) -> 
     work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
     work.commit("cilium 1.18.5 instead", "2025-12-08T09:00:00+01:00")
     warm = read_history(inv, cache_dir=cache)
-    cold = read_history(inv, cache_dir=False)
     assert warm.history.repos[0].parsed == 1
-    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    cold = _as_cold(warm, inv)
     assert warm.history.repos[0].commits == cold.history.repos[0].commits == first.history.repos[0].commits
     assert "fix, cilium 1.18.4" not in {c.commit.message for c in warm.history.changes}
     files = Files(tmp_path / "cache")
@@ -426,9 +430,8 @@ def test_a_cached_head_the_repository_no_longer_has_is_not_a_problem(work, tmp_p
     work.write("inventory/platform.yaml", lab.platform(cilium="1.18.5", plugin="0.18.0"))
     work.commit("cilium 1.18.5 instead", "2025-12-08T09:00:00+01:00")
     warm = read_history(inv, cache_dir=cache)
-    cold = read_history(inv, cache_dir=False)
     assert warm.history.repos[0].status == "ok"
-    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    cold = _as_cold(warm, inv)
     assert warm.history.repos[0].commits == cold.history.repos[0].commits  # no commit logged twice
     again = read_history(inv, cache_dir=cache)
     assert again.history.repos[0].parsed == 0 and again.history.changes == cold.history.changes
@@ -454,8 +457,7 @@ def test_a_new_commit_that_edits_a_value_is_an_edit_of_the_revision_the_last_run
     monkeypatch.setattr(chunks, "parse", lambda name, text, **kw: parsed.append(name) or real(name, text, **kw))
     warm = read_history(inv, cache_dir=cache)
     assert (warm.history.repos[0].parsed, parsed) == (1, [])
-    cold = read_history(inv, cache_dir=False)
-    assert (warm.history.changes, warm.history.warnings) == (cold.history.changes, cold.history.warnings)
+    _as_cold(warm, inv)
     assert warm.history.changes[0].after == "1.18.5"
 
     snap = files.snapshot()
