@@ -34,22 +34,22 @@ Each warm line also gives the median of each round's own warm/cold ratio (the tw
 back to back, so a slow spell of the machine touches both); the verdict stays on the medians.
 
 Figures on the development machine (2 cores shared with other jobs), this script at its
-defaults (``--rounds 9``), eight runs at the commit that wrote these figures (fd1ce11), three in a
-quieter spell (the same cold read of both histories took 148-241 ms CPU) and five back to back in
-a slower one (224-251 ms):
+defaults (``--rounds 9``), thirteen runs in three batches at the code that wrote these figures
+(fd1ce11); the cold read of both histories in the warm rounds took 157-241, 169-251 and 154-202
+ms CPU in the three batches:
 
-    cold inventory          1.55-2.10x git log -p in CPU time (best rounds 1.40-1.78x)
-                                                            goal 2x: met in 5 of 8 (3 of 5 slow)
-    cold inventory+flux     1.97-2.79x git log -p over both                             (no goal)
-    warm after one commit   6.5-12.3 ms CPU = 3.7-5.2% of cold (each round's own ratio 4.0-4.6%)
-                                                            goal 5%: met in 7 of 8 (5.2% once)
+    cold inventory          1.46-2.10x git log -p in CPU time (best rounds 1.40-1.84x)
+                                                            goal 2x: met in 10 of 13
+    cold inventory+flux     1.91-2.79x git log -p over both                             (no goal)
+    warm after one commit   5.4-12.3 ms CPU = 3.3-5.2% of cold (each round's own ratio 3.3-4.6%)
+                                                            goal 5%: met in 12 of 13
     commits read per history  1
     Git access alone        pygit2 0.70-1.03x the git CLI
 
     An A/B of cold reads against the commit the round started from (41f3c5c; both trees' reads
     run side by side, three times): the inventory 78-94 ms CPU now, 80-109 ms then; inventory
-    and Flux 160-217 ms now, 168-217 ms then. The cold read is no slower; the misses came in
-    the slow spell, when the cold ratio rose to 1.79-2.10x. The first warm read after a commit
+    and Flux 160-217 ms now, 168-217 ms then. The cold read is no slower; the misses (2.04x,
+    2.06x, 2.10x; warm 5.2%) came in the slower batches. The first warm read after a commit
     is 15-20% slower than the same read repeated at once (measured apart, in-process), so the
     warm share here is that of a first read, as a rebuild after a commit is.
 
