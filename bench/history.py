@@ -49,8 +49,8 @@ ms CPU in the three batches:
     An A/B of cold reads against the commit the round started from (41f3c5c; both trees' reads
     run side by side, three times): the inventory 78-94 ms CPU now, 80-109 ms then; inventory
     and Flux 160-217 ms now, 168-217 ms then: the cold read is no slower, and the misses (cold
-    2.04x, 2.06x and 2.10x; warm 5.2%) are within the machine's spread (the same code gave
-    1.39-2.23x last round). The first warm read after a commit
+    2.04x, 2.06x and 2.10x; warm 5.2%) are within the machine's spread (the bench gave
+    1.39-2.23x last round, for a cold read as fast as this one). The first warm read after a commit
     is 15-20% slower than the same read repeated at once (measured apart, in-process), so the
     warm share here is that of a first read, as a rebuild after a commit is.
 
