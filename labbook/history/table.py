@@ -9,7 +9,9 @@ the first time the timeline asks for them (once per commit, sharing one
 :class:`~labbook.models.history.CommitRef`).
 
 The columns of :data:`~labbook.history.layout.LAZY` (parents, files) stay
-marshalled until first asked for: most runs never ask.
+marshalled until first asked for: a run that adds a commit on top of the last
+one and builds the changes never asks; questions about dates do (the site's entry
+boxes).
 """
 
 from __future__ import annotations
