@@ -94,6 +94,11 @@ class Table:
             col[start : start + count] = loaded
         return col
 
+    def _load_all(self) -> None:
+        """Every column whole (commits dropped, or the log written again)."""
+        for i in list(self._pending):
+            self._column(i)
+
     def __len__(self) -> int:
         return len(self.columns[0])
 
@@ -119,8 +124,7 @@ class Table:
         """Drop the commits not in ``reachable`` (keeping the order)."""
         if len(reachable) >= len(self) and all(s in reachable for s in self.columns[0]):
             return
-        for i in list(self._pending):
-            self._column(i)
+        self._load_all()
         kept = [s in reachable for s in self.columns[0]]
         old = list(compress(range(len(kept)), kept))
         self.columns = tuple(list(compress(col, kept)) for col in self.columns)
@@ -133,8 +137,7 @@ class Table:
         """The rows from ``start`` on, as a frame of the log (the changes of rows read in this run as
         rows, see :data:`ChangeRow`)."""
         if start < self.logged:
-            for i in list(self._pending):
-                self._column(i)
+            self._load_all()
         changes = self.columns[8]
         new = max(start, self.logged)
         rows = changes[start:new] + [[_change_row(c) for c in built] for built in changes[new:]]
