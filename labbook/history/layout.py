@@ -20,9 +20,10 @@ COLUMNS = ("sha", "parents", "time", "offset", "author", "message", "boundary", 
 """The columns, in the log's order: a commit's six fields (:class:`~labbook.history.git.Commit`), then
 whether it is a shallow boundary, its files (None unless the source keeps them) and its changes."""
 
-LAZY = frozenset({COLUMNS.index("parents"), COLUMNS.index("files")})
+LAZY: dict[int, Any] = {COLUMNS.index("parents"): (), COLUMNS.index("files"): None}
 """Columns a frame keeps marshalled on their own, loaded when first asked for (:class:`Table`): a warm
-run that adds a commit and builds the changes needs neither a commit's parents nor its files."""
+run that adds a commit and builds the changes needs neither a commit's parents nor its files. Each
+with what a row holds when the bytes are not the frame's column: no parents, no files."""
 
 ChangeRow = tuple[str, str, str | None, str | None, str | None, str, list[str], str]
 """A change without its origin and commit (the history's and the row's): subject, action, field,

@@ -27,7 +27,7 @@ from typing import Any
 
 from labbook.history.build import Record
 from labbook.history.git import zone
-from labbook.history.layout import COLUMNS, ChangeRow
+from labbook.history.layout import COLUMNS, LAZY, ChangeRow
 from labbook.history.sources import Files
 from labbook.models.history import Change, CommitRef, Origin, trusted_maker
 
@@ -90,7 +90,7 @@ class Table:
         for start, count, blob in self._pending.pop(i, ()):
             loaded = marshal.loads(blob)  # noqa: S302 - checked before it was written, vouched for by the CRC
             if type(loaded) is not list or len(loaded) != count:  # not what was written: no answer, not a wrong row
-                loaded = [None] * count
+                loaded = [LAZY[i]] * count
             col[start : start + count] = loaded
         return col
 

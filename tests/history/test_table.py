@@ -170,4 +170,5 @@ def test_a_marshalled_column_that_is_not_its_frames_gives_no_answer_not_a_wrong_
     frame[COLUMNS.index("parents")] = marshal.dumps([("b" * 40,)])  # one row for two
     table = Table.of("inventory", [tuple(frame)])
     assert table is not None
-    assert table.parents(SHA) is None and table.files(SHA) == {"inventory/platform.yaml": "c" * 40}
+    assert table.parents(SHA) == () and table.files(SHA) == {"inventory/platform.yaml": "c" * 40}
+    assert [p for sha in table.columns[0] for p in table.parents(sha)] == []  # a walk over them ends
